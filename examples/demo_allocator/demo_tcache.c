@@ -1,0 +1,116 @@
+/* Per-thread caches: per size class a bounded free list, refilled from and flushed to the central
+ * lists in batches. A block freed by another thread simply goes into that thread's cache.
+ * Cache structs come from a pool and are recycled when their thread exits (a pthread key
+ * destructor flushes them), so 10,000 short threads need only as many caches as run at once.
+ * After its cache is torn down a thread still allocates, directly from the central lists: other
+ * libraries' destructors may run after ours and call malloc/free. */
+#define _GNU_SOURCE
+#include "demo_internal.h"
+
+#include <pthread.h>
+#include <string.h>
+#include <sys/mman.h>
+
+enum { DEMO_TC_NONE, DEMO_TC_ACTIVE, DEMO_TC_TORN_DOWN };
+static _Thread_local struct demo_tcache *demo_tc DEMO_TLS;
+static _Thread_local int demo_tc_state DEMO_TLS;
+
+static demo_lock_t demo_pool_lock = DEMO_LOCK_INIT;
+static struct demo_tcache *demo_pool_all;  /* every cache ever made */
+static struct demo_tcache *demo_pool_free; /* caches of exited threads */
+static char *demo_pool_bump, *demo_pool_end;
+static pthread_key_t demo_tc_key;
+static pthread_once_t demo_tc_key_once = PTHREAD_ONCE_INIT;
+
+void demo_tcache_lock(void) { demo_lock(&demo_pool_lock); }
+void demo_tcache_unlock(void) { demo_unlock(&demo_pool_lock); }
+
+static struct demo_tcache *demo_pool_get(void) {
+    struct demo_tcache *tc;
+    demo_lock(&demo_pool_lock);
+    if ((tc = demo_pool_free) != NULL) {
+        demo_pool_free = tc->next_free;
+        demo_count_global(DEMO_REUSED, 1);
+    } else {
+        if ((size_t)(demo_pool_end - demo_pool_bump) < sizeof *tc) {
+            size_t chunk = 64 * sizeof *tc;
+            char *map = mmap(NULL, chunk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (map == MAP_FAILED) {
+                demo_unlock(&demo_pool_lock);
+                return NULL;
+            }
+            demo_pool_bump = map;
+            demo_pool_end = map + chunk;
+        }
+        tc = (struct demo_tcache *)(void *)demo_pool_bump;
+        demo_pool_bump += sizeof *tc;
+        tc->next_all = demo_pool_all;
+        demo_pool_all = tc;
+    }
+    tc->live = 1;
+    demo_count_global(DEMO_CACHES, 1);
+    demo_unlock(&demo_pool_lock);
+    return tc;
+}
+
+static void demo_flush_bin(unsigned cls, struct demo_bin *bin, uint32_t keep) {
+    if (bin->count <= keep)
+        return;
+    void *head = bin->head, *tail = head;
+    for (uint32_t i = 1; i < bin->count - keep; i++)
+        tail = *(void **)tail;
+    bin->head = *(void **)tail;
+    bin->count = keep;
+    demo_central_give(cls, head, tail);
+}
+
+/* Thread exit: return the cached blocks and the cache itself; keep the counters. */
+static void demo_tcache_release(void *arg) {
+    struct demo_tcache *tc = arg;
+    for (unsigned cls = 0; cls < DEMO_CLASSES; cls++)
+        demo_flush_bin(cls, &tc->bins[cls], 0);
+    demo_lock(&demo_pool_lock);
+    for (int i = 0; i < DEMO_COUNTERS; i++) {
+        demo_count_global(i, atomic_load_explicit(&tc->counters.value[i], memory_order_relaxed));
+        atomic_store_explicit(&tc->counters.value[i], 0, memory_order_relaxed);
+    }
+    tc->live = 0;
+    tc->next_free = demo_pool_free;
+    demo_pool_free = tc;
+    demo_unlock(&demo_pool_lock);
+    demo_tc = NULL;
+    demo_tc_state = DEMO_TC_TORN_DOWN;
+}
+
+static void demo_tc_key_create(void) {
+    pthread_key_create(&demo_tc_key, demo_tcache_release);
+}
+
+static struct demo_tcache *demo_tcache_slow(void) {
+    if (demo_tc_state == DEMO_TC_TORN_DOWN)
+        return NULL;
+    struct demo_tcache *tc = demo_pool_get();
+    if (tc == NULL)
+        return NULL;
+    pthread_once(&demo_tc_key_once, demo_tc_key_create);
+    pthread_setspecific(demo_tc_key, tc); /* keys < 32 need no allocation in glibc */
+    demo_tc = tc;
+    demo_tc_state = DEMO_TC_ACTIVE;
+    return tc;
+}
+
+struct demo_tcache *demo_tcache(void) {
+    struct demo_tcache *tc = demo_tc;
+    return DEMO_LIKELY(tc != NULL) ? tc : demo_tcache_slow();
+}
+
+void demo_tcache_sum_counters(uint64_t sum[DEMO_COUNTERS]) {
+    for (struct demo_tcache *tc = demo_pool_all; tc != NULL; tc = tc->next_all)
+        if (tc->live)
+            for (int i = 0; i < DEMO_COUNTERS; i++)
+                sum[i] += atomic_load_explicit(&tc->counters.value[i], memory_order_relaxed);
+}
+
+void demo_tcache_trim(unsigned cls, struct demo_bin *bin) {
+    demo_flush_bin(cls, bin, demo_class_cache_limit(cls) / 2);
+}

@@ -1,0 +1,3 @@
+"""alloc8gen: turn one YAML allocator spec into per-platform C glue."""
+
+__version__ = "0.1.0"

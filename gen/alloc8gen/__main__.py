@@ -1,0 +1,7 @@
+"""Entry point for `python3 -m alloc8gen`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

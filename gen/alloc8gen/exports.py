@@ -1,0 +1,85 @@
+"""The symbols a generated interposer defines, per mode; used by validation and templates."""
+
+# The portable malloc family, exported as-is (interpose) or behind the prefix (prefixed).
+MALLOC_API = (
+    "malloc", "free", "calloc", "realloc", "memalign", "posix_memalign", "aligned_alloc",
+    "valloc", "pvalloc", "malloc_usable_size", "free_sized", "free_aligned_sized",
+)
+
+# glibc extras replaced in interpose mode so that nothing reaches glibc's allocator.
+GLIBC_EXTRAS = ("cfree", "mallopt", "mallinfo", "mallinfo2", "malloc_trim", "malloc_stats", "malloc_info")
+
+# glibc's exported __libc_* names, as aliases of our definitions (static links, old callers).
+LIBC_ALIASES = (
+    ("__libc_malloc", "malloc"), ("__libc_free", "free"), ("__libc_calloc", "calloc"),
+    ("__libc_realloc", "realloc"), ("__libc_memalign", "memalign"), ("__libc_valloc", "valloc"),
+    ("__libc_pvalloc", "pvalloc"), ("__libc_mallinfo", "mallinfo"), ("__libc_mallopt", "mallopt"),
+)
+
+
+class CxxOperator:
+    """One of the 20 replaceable global operator new/delete functions (Itanium C++ ABI)."""
+
+    def __init__(self, new, array, nothrow=False, sized=False, aligned=False):
+        self.new, self.array, self.nothrow, self.sized, self.aligned = new, array, nothrow, sized, aligned
+
+    def mangled(self, size_code):
+        """Mangled name with `size_code` standing for size_t ('m' on LP64 Linux)."""
+        if self.new:
+            name = "_Zn" + ("a" if self.array else "w") + size_code
+        else:
+            name = "_Zd" + ("a" if self.array else "l") + "Pv" + (size_code if self.sized else "")
+        if self.aligned:
+            name += "St11align_val_t"
+        if self.nothrow:
+            name += "RKSt9nothrow_t"
+        return name
+
+    @property
+    def cname(self):
+        """A readable C name for the definition (the mangled name is given by an asm label)."""
+        parts = ["alloc8_cxx", "new" if self.new else "delete"]
+        for flag, word in ((self.array, "array"), (self.sized, "sized"), (self.aligned, "aligned"),
+                           (self.nothrow, "nothrow")):
+            if flag:
+                parts.append(word)
+        return "_".join(parts)
+
+    @property
+    def signature(self):
+        """The C++ declaration it implements, for comments."""
+        op = "operator " + ("new" if self.new else "delete") + ("[]" if self.array else "")
+        args = ["std::size_t" if self.new else "void*"]
+        if self.sized:
+            args.append("std::size_t")
+        if self.aligned:
+            args.append("std::align_val_t")
+        if self.nothrow:
+            args.append("const std::nothrow_t&")
+        return f"{op}({', '.join(args)})"
+
+
+CXX_OPERATORS = tuple(
+    [CxxOperator(True, arr, nothrow=nt, aligned=al)
+     for arr in (False, True) for al in (False, True) for nt in (False, True)]
+    + [CxxOperator(False, arr, nothrow=nt, sized=sz, aligned=al)
+       for arr in (False, True)
+       for (nt, sz, al) in ((False, False, False), (True, False, False), (False, True, False),
+                            (False, False, True), (True, False, True), (False, True, True))]
+)
+assert len(CXX_OPERATORS) == 20
+
+
+def exported_c_names(mode, prefix):
+    """Every C-level name the glue defines for a spec in this mode."""
+    if mode == "prefixed":
+        return [prefix + n for n in MALLOC_API]
+    return list(MALLOC_API) + list(GLIBC_EXTRAS) + [a for a, _ in LIBC_ALIASES]
+
+
+def reserved_names(mode, prefix, cxx):
+    """Names an entry symbol may not take: the glue defines them itself."""
+    names = set(exported_c_names(mode, prefix))
+    if cxx:
+        names.update(op.mangled(code) for op in CXX_OPERATORS for code in ("m", "j"))
+    return names

@@ -1,0 +1,40 @@
+"""Which files each platform gets from a spec, and from which template."""
+
+from .errors import UsageError
+
+# Platforms a spec may list, and those this version generates code for.
+GENERATED = ("linux",)
+PLANNED = {"macos": "macOS interposition and malloc zone", "windows": "Windows CRT replacement DLL"}
+
+
+def outputs(spec, platform):
+    """[(path relative to the output directory, template name)] for one platform."""
+    if platform not in GENERATED:
+        raise UsageError(f"platform '{platform}' is accepted in specs but not generated yet by this "
+                         f"version ({PLANNED[platform]} is planned)")
+    name = spec.name
+    files = [(f"{name}_glue.h", "common/glue.h.j2"), (f"{name}_malloc.c", "linux/malloc.c.j2")]
+    if spec.mode == "prefixed":
+        files.append((f"{name}.h", "common/prefixed.h.j2"))
+    if spec.has("init"):
+        files.append((f"{name}_bootstrap.c", "common/bootstrap.c.j2"))
+    if spec.cxx:
+        files.append((f"{name}_cxx.c", "common/cxx.c.j2"))
+    return [(f"{platform}/{f}", t) for f, t in files]
+
+
+def selected(spec, requested):
+    """The platforms to generate for `--platform requested`, and notes about the ones skipped."""
+    if requested == "all":
+        chosen = [p for p in spec.platforms if p in GENERATED]
+        notes = [f"note: {spec.file_name}: platform '{p}' is not generated yet by this version; skipped"
+                 for p in spec.platforms if p not in GENERATED]
+        if not chosen:
+            raise UsageError(f"{spec.file_name} lists no platform this version generates "
+                             f"(it generates: {', '.join(GENERATED)})")
+        return chosen, notes
+    if requested not in spec.platforms:
+        raise UsageError(f"{spec.file_name} does not list platform '{requested}' "
+                         f"(its platforms: {', '.join(spec.platforms)})")
+    outputs(spec, requested)  # raises for platforms not generated yet
+    return [requested], []

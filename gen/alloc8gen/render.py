@@ -1,0 +1,34 @@
+"""Render a spec's outputs with Jinja2; output is a pure function of the spec's bytes."""
+
+import os
+
+import jinja2
+
+from . import __version__, exports, platforms
+
+TEMPLATES = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "templates"))
+
+
+def _environment():
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+
+
+def render(spec, platform):
+    """[(relative path, text)] for one platform."""
+    env = _environment()
+    context = {
+        "spec": spec,
+        "platform": platform,
+        "version": __version__,
+        "libc_aliases": exports.LIBC_ALIASES,
+        "cxx_operators": exports.CXX_OPERATORS,
+    }
+    return [(path, env.get_template(template).render(context))
+            for path, template in platforms.outputs(spec, platform)]

@@ -1,0 +1,268 @@
+"""The alloc8 spec format: validate a loaded spec and build the model the templates read.
+
+docs/spec.md is the user-facing description of everything checked here.
+"""
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+
+from . import exports, yamlsource
+from .roles import ROLES, signature
+from .schema import Checker
+
+PLATFORMS = ("linux", "macos", "windows")
+MODES = ("interpose", "prefixed")
+ACTIVATIONS = ("runtime", "library", "build")
+FALLBACKS = ("gc", "system", "allocator")
+EXHAUSTION = ("abort", "null")
+RESERVED_PREFIXES = ("alloc8_",)
+
+TOP_KEYS = ("name", "mode", "platforms", "prefix", "cxx", "entry", "guarantees", "bootstrap_size",
+            "threads", "heap")
+GUARANTEE_KEYS = ("alignment", "sets_errno", "free_preserves_errno")
+THREAD_KEYS = ("init", "cleanup", "created_flag", "activation", "enabled")
+HEAP_KEYS = ("name", "fallback", "alignment", "on_exhaustion", "cxx_header")
+ENTRY_FORM_KEYS = ("symbol", "args")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A role bound to one of the allocator's symbols."""
+    role: object      # roles.Role
+    symbol: str
+    order: tuple      # parameter names in the symbol's own order
+
+    @property
+    def params(self):
+        types = dict((n, t) for t, n in self.role.params)
+        return tuple((types[n], n) for n in self.order)
+
+    @property
+    def decl(self):
+        """C prototype of the allocator's function."""
+        args = ", ".join(f"{t}{'' if t.endswith('*') else ' '}{n}" for t, n in self.params) or "void"
+        ret = self.role.ret
+        return f"{ret}{'' if ret.endswith('*') else ' '}{self.symbol}({args})"
+
+    @property
+    def call(self):
+        """A call of the allocator's function using the canonical parameter names."""
+        return f"{self.symbol}({', '.join(self.order)})"
+
+
+@dataclass(frozen=True)
+class Guarantees:
+    alignment: int = 16
+    sets_errno: bool = False
+    free_preserves_errno: bool = False
+
+
+@dataclass(frozen=True)
+class Threads:
+    init: str = None
+    cleanup: str = None
+    created_flag: str = None
+    activation: str = "runtime"
+    enabled: bool = True
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Heap:
+    name: str
+    fallback: str = "gc"
+    alignment: int = 16
+    on_exhaustion: str = "abort"
+    cxx_header: bool = False
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Spec:
+    path: str
+    sha256: str
+    name: str
+    mode: str
+    platforms: tuple
+    prefix: str
+    cxx: bool
+    entries: dict = field(hash=False)
+    guarantees: Guarantees = Guarantees()
+    bootstrap_size: int = 65536
+    threads: Threads = None
+    heap: Heap = None
+
+    @property
+    def file_name(self):
+        """The spec's file name as written into generated headers (no directories: deterministic)."""
+        return os.path.basename(self.path)
+
+    def has(self, role):
+        return role in self.entries
+
+
+def load_spec(path):
+    """Load, validate and model the spec at `path`; raises SpecError."""
+    root = yamlsource.load(path)
+    with open(path, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    return _build(Checker(path), root, digest)
+
+
+def _build(ck, root, digest):
+    top = ck.mapping(root, "spec", TOP_KEYS)
+    name = ck.ident(ck.require(top, root, "spec", "name", "a 'name:' line with a C identifier"), "name")
+    _not_reserved(ck, top["name"], "name", name)
+    mode = ck.choice(top["mode"], "mode", MODES) if "mode" in top else "interpose"
+    platforms = _platforms(ck, top["platforms"]) if "platforms" in top else ("linux",)
+
+    prefix = None
+    if mode == "prefixed":
+        node = ck.require(top, root, "spec", "prefix",
+                          "a 'prefix:' (for example 'prefix: my_') because mode is 'prefixed'")
+        prefix = ck.ident(node, "prefix", "a C identifier prefix such as 'my_'")
+    elif "prefix" in top:
+        ck.fail(top["prefix"], "'prefix' is set but mode is 'interpose'",
+                "no 'prefix', or 'mode: prefixed'")
+
+    cxx = ck.boolean(top["cxx"], "cxx") if "cxx" in top else mode == "interpose"
+    if cxx and mode == "prefixed":
+        ck.fail(top["cxx"], "'cxx: true' would replace the global C++ operators, but mode is 'prefixed'",
+                "'cxx: false' with 'mode: prefixed' (or 'mode: interpose')")
+
+    reserved = exports.reserved_names(mode, prefix, cxx)
+    entry_node = ck.require(top, root, "spec", "entry",
+                            "an 'entry:' mapping binding at least malloc, free, usable_size and aligned")
+    entries = _entries(ck, entry_node, reserved)
+    guarantees = _guarantees(ck, top["guarantees"]) if "guarantees" in top else Guarantees()
+    boot = (ck.integer(top["bootstrap_size"], "bootstrap_size", 4096, 1 << 24, multiple_of=16)
+            if "bootstrap_size" in top else 65536)
+    if "bootstrap_size" in top and "init" not in entries:
+        ck.fail(top["bootstrap_size"], "'bootstrap_size' is set but 'entry' binds no 'init'",
+                "'entry.init' (the bootstrap area serves calls made while init runs), or no 'bootstrap_size'")
+    threads = _threads(ck, top["threads"], reserved) if "threads" in top else None
+    heap = _heap(ck, top["heap"], reserved) if "heap" in top else None
+    if prefix is not None:
+        _not_reserved(ck, top["prefix"], "prefix", prefix)
+    return Spec(path=ck.path, sha256=digest, name=name, mode=mode, platforms=platforms, prefix=prefix,
+                cxx=cxx, entries=entries, guarantees=guarantees, bootstrap_size=boot,
+                threads=threads, heap=heap)
+
+
+def _platforms(ck, node):
+    items = ck.sequence(node, "platforms", "a list such as [linux]")
+    if not items:
+        ck.fail(node, "'platforms' is empty", f"a list of one or more of {', '.join(PLATFORMS)}")
+    seen = []
+    for item in items:
+        p = ck.choice(item, "platforms", PLATFORMS)
+        if p in seen:
+            ck.fail(item, f"platform '{p}' is listed twice", "each platform once")
+        seen.append(p)
+    return tuple(seen)
+
+
+def _not_reserved(ck, node, where, value, reserved=()):
+    if value in reserved:
+        ck.fail(node, f"'{where}' is '{value}', a name the generated glue defines itself",
+                "the allocator's own function name (for example 'xxmalloc')")
+    if value.startswith(RESERVED_PREFIXES):
+        ck.fail(node, f"'{where}' is '{value}', which uses the prefix 'alloc8_' reserved for the glue",
+                "a name without the 'alloc8_' prefix")
+
+
+def _entries(ck, node, reserved):
+    fields = ck.mapping(node, "entry", tuple(ROLES))
+    entries = {}
+    for role_name, value in fields.items():
+        role = ROLES[role_name]
+        where = f"entry.{role_name}"
+        if value.kind == "map":
+            form = ck.mapping(value, where, ENTRY_FORM_KEYS)
+            sym_node = ck.require(form, value, where, "symbol", "'symbol: <C function name>'")
+            symbol = ck.ident(sym_node, f"{where}.symbol")
+            order = _order(ck, form["args"], where, role) if "args" in form else tuple(n for _, n in role.params)
+        else:
+            sym_node = value
+            symbol = ck.ident(value, where, "a C function name, or a mapping with 'symbol' and 'args'")
+            order = tuple(n for _, n in role.params)
+        _not_reserved(ck, sym_node, where, symbol, reserved)
+        entries[role_name] = Entry(role, symbol, order)
+        entries[role_name + "@line"] = sym_node.line
+    missing = [r for r in ROLES.values() if r.required and r.name not in entries]
+    if missing:
+        ck.fail(node, f"'entry' does not bind {', '.join(r.name for r in missing)}",
+                "bindings for malloc, free, usable_size and aligned (the required entry points)")
+    _one_signature_per_symbol(ck, entries)
+    return {k: v for k, v in entries.items() if "@" not in k}
+
+
+def _order(ck, node, where, role):
+    canonical = [n for _, n in role.params]
+    expected = f"a list ordering exactly the parameters {', '.join(canonical) or '(none)'}"
+    items = ck.sequence(node, f"{where}.args", expected)
+    if not canonical and items:
+        ck.fail(node, f"'{where}' takes no arguments", "no 'args', or 'args: []'")
+    names = [ck.choice(i, f"{where}.args", canonical) for i in items]
+    if sorted(names) != sorted(canonical):
+        ck.fail(node, f"'{where}.args' is [{', '.join(names)}]", expected)
+    return tuple(names)
+
+
+def _one_signature_per_symbol(ck, entries):
+    by_symbol = {}
+    for key, e in entries.items():
+        if "@" in key:
+            continue
+        other = by_symbol.setdefault(e.symbol, e)
+        if other is not e and (signature(other.role) != signature(e.role) or other.order != e.order):
+            ck.fail(entries[key + "@line"],
+                    f"'{e.symbol}' is bound to both '{other.role.name}' and '{e.role.name}', which have different C signatures",
+                    "a distinct function for each of these entry points")
+
+
+def _guarantees(ck, node):
+    g = ck.mapping(node, "guarantees", GUARANTEE_KEYS)
+    return Guarantees(
+        alignment=ck.integer(g["alignment"], "guarantees.alignment", 8, 4096, power_of_two=True)
+        if "alignment" in g else 16,
+        sets_errno=ck.boolean(g["sets_errno"], "guarantees.sets_errno") if "sets_errno" in g else False,
+        free_preserves_errno=ck.boolean(g["free_preserves_errno"], "guarantees.free_preserves_errno")
+        if "free_preserves_errno" in g else False,
+    )
+
+
+def _threads(ck, node, reserved):
+    t = ck.mapping(node, "threads", THREAD_KEYS)
+    syms = {}
+    for key in ("init", "cleanup", "created_flag"):
+        if key in t:
+            syms[key] = ck.ident(t[key], f"threads.{key}")
+            _not_reserved(ck, t[key], f"threads.{key}", syms[key], reserved)
+    if "init" not in syms and "cleanup" not in syms:
+        ck.fail(node, "'threads' names neither 'init' nor 'cleanup'",
+                "at least one of 'init' and 'cleanup' (the per-thread hook functions)")
+    activation = ck.choice(t["activation"], "threads.activation", ACTIVATIONS) if "activation" in t else "runtime"
+    enabled = ck.boolean(t["enabled"], "threads.enabled") if "enabled" in t else True
+    if "enabled" in t and activation != "build":
+        ck.fail(t["enabled"], f"'threads.enabled' is only used with 'activation: build' (not '{activation}')",
+                "'activation: build', or no 'enabled'")
+    return Threads(activation=activation, enabled=enabled, line=node.line, **syms)
+
+
+def _heap(ck, node, reserved):
+    h = ck.mapping(node, "heap", HEAP_KEYS)
+    name = ck.ident(ck.require(h, node, "heap", "name", "'name: <C identifier>' (the heap's function prefix)"),
+                    "heap.name")
+    _not_reserved(ck, h["name"], "heap.name", name, reserved)
+    return Heap(
+        name=name,
+        fallback=ck.choice(h["fallback"], "heap.fallback", FALLBACKS) if "fallback" in h else "gc",
+        alignment=ck.integer(h["alignment"], "heap.alignment", 1, 4096, power_of_two=True)
+        if "alignment" in h else 16,
+        on_exhaustion=ck.choice(h["on_exhaustion"], "heap.on_exhaustion", EXHAUSTION)
+        if "on_exhaustion" in h else "abort",
+        cxx_header=ck.boolean(h["cxx_header"], "heap.cxx_header") if "cxx_header" in h else False,
+        line=node.line,
+    )

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Build a separate consumer project against alloc8 both ways a user can: add_subdirectory of the
+# source tree, and find_package(alloc8 CONFIG) after `cmake --install`. Each time the consumer's
+# interposer must serve its check program, and editing the spec (or an installed template) must
+# make the next build regenerate the glue, while a build with no change must not.
+# Usage: run_consumer.sh <alloc8 source dir> <work dir> <cmake> <python>
+set -euo pipefail
+repo=$1 work=$2 cmake=$3 python=$4
+src=$repo/tests/cmake/consumer
+rm -rf "$work"
+mkdir -p "$work"
+cp -r "$src" "$work/consumer" # a private copy: the test touches its spec
+fail() { echo "FAIL: $*"; exit 1; }
+
+build_and_check() { # <build dir> <label>
+  "$cmake" --build "$1" -j 2 >"$1.log" 2>&1 || { cat "$1.log"; fail "$2: build failed"; }
+  grep -q "alloc8: generating the linux glue for tinyalloc" "$1.log" || fail "$2: the glue was not generated"
+  LD_PRELOAD="$1/libtinyalloc.so" "$1/consumer_check" || fail "$2: the interposer did not serve the program"
+}
+expect_regeneration() { # <build dir> <label> <yes|no>
+  "$cmake" --build "$1" -j 2 >"$1.log" 2>&1 || { cat "$1.log"; fail "$2: rebuild failed"; }
+  if grep -q "alloc8: generating" "$1.log"; then got=yes; else got=no; fi
+  [ "$got" = "$3" ] || fail "$2: expected regeneration=$3, got $got"
+}
+
+# 1. add_subdirectory
+b1=$work/build-subdir
+"$cmake" -S "$work/consumer" -B "$b1" -DALLOC8_SOURCE_DIR="$repo" >"$b1.configure.log" 2>&1 \
+  || { cat "$b1.configure.log"; fail "add_subdirectory: configure failed"; }
+build_and_check "$b1" add_subdirectory
+expect_regeneration "$b1" "add_subdirectory, nothing changed" no
+touch "$work/consumer/tiny.yaml"
+expect_regeneration "$b1" "add_subdirectory, spec touched" yes
+echo "add_subdirectory: generated, built, served the program, regenerated only when the spec changed"
+
+# 2. install, then find_package
+prefix=$work/prefix
+b0=$work/build-alloc8
+"$cmake" -S "$repo" -B "$b0" -DALLOC8_BUILD_TESTS=OFF -DALLOC8_BUILD_DEMO=OFF -DALLOC8_PYTHON="$python" \
+  -DCMAKE_INSTALL_PREFIX="$prefix" >"$b0.log" 2>&1 || { cat "$b0.log"; fail "alloc8 configure failed"; }
+"$cmake" --install "$b0" >>"$b0.log" 2>&1 || { cat "$b0.log"; fail "alloc8 install failed"; }
+"$prefix/bin/alloc8-gen" --version | grep -q "alloc8-gen" || fail "installed alloc8-gen does not run"
+b2=$work/build-package
+"$cmake" -S "$work/consumer" -B "$b2" -DUSE_FIND_PACKAGE=ON -DCMAKE_PREFIX_PATH="$prefix" >"$b2.configure.log" 2>&1 \
+  || { cat "$b2.configure.log"; fail "find_package: configure failed"; }
+grep -q "consumer: alloc8 generator from $prefix/" "$b2.configure.log" || fail "find_package did not use the installed generator"
+build_and_check "$b2" find_package
+expect_regeneration "$b2" "find_package, nothing changed" no
+touch "$prefix/share/alloc8/templates/linux/malloc.c.j2"
+expect_regeneration "$b2" "find_package, template touched" yes
+echo "find_package: generated with the installed generator, built, served the program, regenerated when a template changed"

@@ -1,0 +1,53 @@
+/* Test helper (header-only, C and C++): read the demo allocator's counters from a program running
+ * under LD_PRELOAD of liballoc8demo.so. Programs take `--alloc8` to REQUIRE the counters (proof
+ * that the interposer served them); without it, alloc8-only checks are skipped so the semantic
+ * checks can also be run against plain glibc. */
+#ifndef ALLOC8_TEST_STATS_H
+#define ALLOC8_TEST_STATS_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dlfcn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+struct alloc8_demo_stats {
+    uint64_t malloc_calls;
+    uint64_t free_calls;
+    uint64_t memalign_calls;
+    uint64_t usable_size_calls;
+    uint64_t bytes_requested;
+    uint64_t large_allocs;
+    uint64_t thread_caches;
+    uint64_t thread_caches_reused;
+};
+
+typedef void (*alloc8_stats_fn)(struct alloc8_demo_stats *);
+
+/* The counters function, or NULL when the demo allocator is not loaded. */
+static inline alloc8_stats_fn alloc8_test_stats_fn(void) {
+    void *sym = dlsym(RTLD_DEFAULT, "alloc8_demo_stats_get");
+    alloc8_stats_fn fn;
+    memcpy(&fn, &sym, sizeof fn);
+    return fn;
+}
+
+/* 1 if argv holds --alloc8. */
+static inline int alloc8_test_required(int argc, char **argv) {
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--alloc8") == 0)
+            return 1;
+    return 0;
+}
+
+static inline struct alloc8_demo_stats alloc8_test_snapshot(alloc8_stats_fn fn) {
+    struct alloc8_demo_stats s;
+    memset(&s, 0, sizeof s);
+    if (fn)
+        fn(&s);
+    return s;
+}
+
+#endif

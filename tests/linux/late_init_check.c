@@ -1,0 +1,66 @@
+/* Run under LD_PRELOAD of liblate_init.so. Its allocator's init (li_init) allocated through
+ * malloc, calloc, strdup and aligned_alloc while the allocator was not ready: those blocks must
+ * come from the glue's bootstrap area, and using and freeing them later must be safe. Any call
+ * that reached the allocator before init finished would have aborted the process. */
+#define _GNU_SOURCE
+#include "demo_allocator.h"
+
+#include <dlfcn.h>
+#include <malloc.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures;
+#define CHECK(cond, what)                                                                          \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            printf("FAIL: %s (%s, line %d)\n", what, #cond, __LINE__);                             \
+            failures++;                                                                            \
+        }                                                                                          \
+    } while (0)
+
+int main(void) {
+    void **(*boot_blocks)(void) = (void **(*)(void))dlsym(RTLD_DEFAULT, "late_init_boot_blocks");
+    void (*stats)(struct alloc8_demo_stats *) =
+        (void (*)(struct alloc8_demo_stats *))dlsym(RTLD_DEFAULT, "alloc8_demo_stats_get");
+    if (boot_blocks == NULL || stats == NULL) {
+        printf("FAIL: not running under liblate_init.so (LD_PRELOAD)\n");
+        return 1;
+    }
+    void **b = boot_blocks();
+    for (int i = 0; i < 4; i++)
+        CHECK(b[i] != NULL, "li_init got memory for every re-entrant call");
+    if (failures)
+        return 1;
+    CHECK(malloc_usable_size(b[0]) == 100, "usable size of a bootstrap block is its requested size");
+    unsigned char *zeroed = b[1];
+    int zero = 1;
+    for (int i = 0; i < 128; i++)
+        zero &= zeroed[i] == 0;
+    CHECK(zero, "calloc during init returned zeroed memory");
+    CHECK(strcmp(b[2], "served from the bootstrap area") == 0, "strdup during init");
+    CHECK(((uintptr_t)b[3] & 255) == 0, "aligned_alloc(256) during init is aligned");
+
+    struct alloc8_demo_stats before, after;
+    stats(&before);
+    char *moved = realloc(b[2], 4096); /* leaves the bootstrap area: one xxmalloc, no xxfree */
+    CHECK(moved != NULL && strcmp(moved, "served from the bootstrap area") == 0,
+          "realloc of a bootstrap block keeps its contents");
+    free(b[0]); /* bootstrap blocks: freeing is a no-op that must not reach the allocator */
+    free(b[1]);
+    free(b[3]);
+    stats(&after);
+    CHECK(after.malloc_calls - before.malloc_calls == 1, "realloc moved the block into the allocator");
+    CHECK(after.free_calls == before.free_calls, "freeing bootstrap blocks did not reach xxfree");
+    free(moved);
+    stats(&after);
+    CHECK(after.free_calls - before.free_calls == 1, "the moved block is freed by the allocator");
+    CHECK(after.malloc_calls > 0, "the program was served by the allocator after init");
+    if (failures)
+        return 1;
+    printf("bootstrap: 4 re-entrant allocations during init served from the bootstrap area; "
+           "freeing and reallocating them is safe\n");
+    return 0;
+}
