@@ -4,7 +4,7 @@ import difflib
 import re
 
 from .errors import SpecError
-from .yamlsource import describe
+from .yamlsource import kind_name
 
 C_KEYWORDS = frozenset("""
 auto break case char const continue default do double else enum extern float for goto if inline
@@ -31,7 +31,7 @@ class Checker:
     def mapping(self, node, where, fields):
         """Check node is a mapping with only `fields` as keys; return {key: value node}."""
         if node.kind != "map":
-            self.fail(node, f"'{where}' is a {self._kind(node)}",
+            self.fail(node, f"'{where}' is a {kind_name(node)}",
                       f"a mapping with keys {_list(fields)}")
         out = {}
         for key, value in node.value:
@@ -64,12 +64,12 @@ class Checker:
 
     def string(self, node, where, expected):
         if node.kind != "scalar" or not isinstance(node.value, str):
-            self.fail(node, f"'{where}' is a {self._kind(node)}", expected)
+            self.fail(node, f"'{where}' is a {kind_name(node)}", expected)
         return node.value
 
     def boolean(self, node, where):
         if node.kind != "scalar" or not isinstance(node.value, bool):
-            self.fail(node, f"'{where}' is a {self._kind(node)}", "true or false")
+            self.fail(node, f"'{where}' is a {kind_name(node)}", "true or false")
         return node.value
 
     def choice(self, node, where, choices):
@@ -86,7 +86,7 @@ class Checker:
         if multiple_of > 1:
             expected += f", a multiple of {multiple_of}"
         if node.kind != "scalar" or isinstance(node.value, bool) or not isinstance(node.value, int):
-            self.fail(node, f"'{where}' is a {self._kind(node)}", expected)
+            self.fail(node, f"'{where}' is a {kind_name(node)}", expected)
         value = node.value
         if not lo <= value <= hi:
             self.fail(node, f"'{where}' is {value}, out of range", expected)
@@ -98,16 +98,8 @@ class Checker:
 
     def sequence(self, node, where, expected):
         if node.kind != "seq":
-            self.fail(node, f"'{where}' is a {self._kind(node)}", expected)
+            self.fail(node, f"'{where}' is a {kind_name(node)}", expected)
         return node.value
-
-    @staticmethod
-    def _kind(node):
-        if node.kind == "map":
-            return "mapping"
-        if node.kind == "seq":
-            return "list"
-        return describe(node.value)
 
 
 def _list(names):

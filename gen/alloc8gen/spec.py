@@ -166,7 +166,7 @@ def _platforms(ck, node):
 def _not_reserved(ck, node, where, value, reserved=()):
     if value in reserved:
         ck.fail(node, f"'{where}' is '{value}', a name the generated glue defines itself",
-                "the allocator's own function name (for example 'xxmalloc')")
+                "the allocator's own function name, not one the glue exports")
     if value.startswith(RESERVED_PREFIXES):
         ck.fail(node, f"'{where}' is '{value}', which uses the prefix 'alloc8_' reserved for the glue",
                 "a name without the 'alloc8_' prefix")

@@ -12,6 +12,7 @@ from .errors import SpecError
 
 MAX_BYTES = 1 << 20
 MAX_DEPTH = 16
+PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 class Node:
@@ -72,7 +73,7 @@ def load(path):
                         "exactly one document")
     root = _convert(path, docs[0], 0)
     if root.kind != "map":
-        raise SpecError(path, root.line, f"the spec's top level is a {_kind_name(root)}",
+        raise SpecError(path, root.line, f"the spec's top level is a {kind_name(root)}",
                         "a mapping with at least 'name' and 'entry'")
     return root
 
@@ -94,6 +95,9 @@ def _convert(path, node, depth):
     if depth > MAX_DEPTH:
         raise SpecError(path, line, f"the spec is nested more than {MAX_DEPTH} levels deep",
                         "the flat structure described in docs/spec.md")
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in PLAIN_TAGS:
+        raise SpecError(path, line, f"unsupported YAML tag {node.tag!r}",
+                        "a plain string, number, boolean, list or mapping")
     if isinstance(node, yaml.MappingNode):
         pairs = [(_convert(path, k, depth + 1), _convert(path, v, depth + 1)) for k, v in node.value]
         return Node("map", pairs, line)
@@ -107,7 +111,8 @@ def _convert(path, node, depth):
     return Node("scalar", value, line)
 
 
-def _kind_name(node):
+def kind_name(node):
+    """A short, user-facing description of what a node is."""
     if node.kind == "map":
         return "mapping"
     if node.kind == "seq":

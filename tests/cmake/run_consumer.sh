@@ -39,7 +39,8 @@ b0=$work/build-alloc8
 "$cmake" -S "$repo" -B "$b0" -DALLOC8_BUILD_TESTS=OFF -DALLOC8_BUILD_DEMO=OFF -DALLOC8_PYTHON="$python" \
   -DCMAKE_INSTALL_PREFIX="$prefix" >"$b0.log" 2>&1 || { cat "$b0.log"; fail "alloc8 configure failed"; }
 "$cmake" --install "$b0" >>"$b0.log" 2>&1 || { cat "$b0.log"; fail "alloc8 install failed"; }
-"$prefix/bin/alloc8-gen" --version | grep -q "alloc8-gen" || fail "installed alloc8-gen does not run"
+version=$("$prefix/bin/alloc8-gen" --version) || fail "installed alloc8-gen does not run"
+[[ "$version" == alloc8-gen* ]] || fail "installed alloc8-gen printed '$version'"
 b2=$work/build-package
 "$cmake" -S "$work/consumer" -B "$b2" -DUSE_FIND_PACKAGE=ON -DCMAKE_PREFIX_PATH="$prefix" >"$b2.configure.log" 2>&1 \
   || { cat "$b2.configure.log"; fail "find_package: configure failed"; }

@@ -5,15 +5,18 @@
 # Usage: check_binding.sh <lib.so> <binary> <symbol> <version> [binary args...]
 set -euo pipefail
 lib=$1 bin=$2 sym=$3 ver=$4; shift 4
-if ! readelf --dyn-syms -W "$bin" | awk '$7 == "UND" {print $8}' | grep -q "^$sym@$ver"; then
+refs=$(readelf --dyn-syms -W "$bin" | awk '$7 == "UND" {print $8}' | grep -c "^$sym@$ver" || true)
+if [ "$refs" = 0 ]; then
   echo "FAIL: $bin does not reference $sym@$ver (the test binary is not what it should be)"; exit 1
 fi
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
 LD_DEBUG=bindings LD_DEBUG_OUTPUT="$log/ld" LD_PRELOAD="$lib" "$bin" "$@" >/dev/null
-if ! cat "$log"/ld.* | grep -F "to $lib " | grep -q "symbol \`$sym' \[$ver\]"; then
+# count first: grep -q would close the pipe early, which pipefail reports as a failure
+bound=$(grep -hF "to $lib " "$log"/ld.* | grep -c "symbol \`$sym' \[$ver\]" || true)
+if [ "$bound" = 0 ]; then
   echo "FAIL: $sym@$ver in $bin did not bind to $lib:"
-  cat "$log"/ld.* | grep -F "\`$sym'" | head -5
+  grep -hF "\`$sym'" "$log"/ld.* | head -5 || true
   exit 1
 fi
 echo "binding: $(basename "$bin")'s $sym@$ver binds to $(basename "$lib")"

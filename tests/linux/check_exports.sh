@@ -30,7 +30,8 @@ while read -r sym; do
     echo "FAIL: unexpected export $sym (internal state must stay hidden)"; fail=1
   fi
 done <<<"$defined"
-if readelf -V -W "$lib" | grep -q "Version definition section"; then
+versions=$(readelf -V -W "$lib")
+if grep -q "Version definition section" <<<"$versions"; then
   echo "FAIL: $lib defines symbol versions"; fail=1
 fi
 [ "$fail" = 0 ] && echo "exports: $(wc -l <<<"$defined") symbols, all expected, none versioned"

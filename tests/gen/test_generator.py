@@ -1,0 +1,133 @@
+"""The generator's model, outputs and CLI behaviour (see docs/spec.md and `alloc8-gen --help`)."""
+import re
+import shutil
+import tempfile
+import textwrap
+import unittest
+from pathlib import Path
+
+from support import REFERENCE_SPEC, run_cli
+
+from alloc8gen import __version__, exports, render
+from alloc8gen.spec import load_spec
+
+MINIMAL = """\
+name: mini
+entry:
+  malloc: my_malloc
+  free: my_free
+  usable_size: my_usable_size
+  aligned: {symbol: mi_malloc_aligned, args: [size, alignment]}
+"""
+
+
+class Generator(unittest.TestCase):
+    def setUp(self):
+        self.tmp = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, self.tmp)
+
+    def write(self, text, name="spec.yaml"):
+        path = self.tmp / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def files(self, spec_text):
+        return dict(render.render(load_spec(str(self.write(spec_text))), "linux"))
+
+    def test_defaults(self):
+        spec = load_spec(str(self.write(MINIMAL)))
+        self.assertEqual((spec.mode, spec.platforms, spec.cxx, spec.bootstrap_size), ("interpose", ("linux",), True, 65536))
+        self.assertEqual((spec.guarantees.alignment, spec.guarantees.sets_errno, spec.guarantees.free_preserves_errno), (16, False, False))
+        prefixed = load_spec(str(self.write(MINIMAL + "mode: prefixed\nprefix: mini_\n", "p.yaml")))
+        self.assertFalse(prefixed.cxx)
+
+    def test_argument_order(self):
+        entry = load_spec(str(self.write(MINIMAL))).entries["aligned"]
+        self.assertEqual(entry.decl, "void *mi_malloc_aligned(size_t size, size_t alignment)")
+        self.assertEqual(entry.call, "mi_malloc_aligned(size, alignment)")
+        glue = self.files(MINIMAL)["linux/mini_glue.h"]
+        self.assertIn("void *mi_malloc_aligned(size_t size, size_t alignment);", glue)
+        self.assertIn("alloc8_entry_aligned(size_t alignment, size_t size) { return mi_malloc_aligned(size, alignment); }", glue)
+
+    def test_outputs_per_spec(self):
+        self.assertEqual(sorted(self.files(MINIMAL)), ["linux/mini_cxx.c", "linux/mini_glue.h", "linux/mini_malloc.c"])
+        no_cxx = self.files(MINIMAL + "cxx: false\n")
+        self.assertNotIn("linux/mini_cxx.c", no_cxx)
+        with_init = self.files(MINIMAL.replace("entry:\n", "entry:\n  init: my_init\n"))
+        self.assertIn("linux/mini_bootstrap.c", with_init)
+        prefixed = self.files(MINIMAL + "mode: prefixed\nprefix: mini_\n")
+        self.assertIn("linux/mini.h", prefixed)
+        self.assertIn("void *mini_malloc(size_t size)", prefixed["linux/mini_malloc.c"])
+        self.assertNotIn("__libc_malloc", prefixed["linux/mini_malloc.c"])
+
+    def test_optional_entries_are_used(self):
+        text = MINIMAL + "  realloc: my_realloc\n  calloc: my_calloc\n  free_sized: my_free_sized\n"
+        glue = self.files(text)["linux/mini_glue.h"]
+        for call in ("my_realloc(ptr, size)", "my_calloc(count, size)", "my_free_sized(ptr, size)"):
+            self.assertIn(call, glue)
+        derived = self.files(MINIMAL)["linux/mini_glue.h"]
+        self.assertNotIn("entry_realloc", derived)
+        self.assertIn("__builtin_mul_overflow", derived)  # derived calloc checks overflow
+
+    def test_all_cxx_operators(self):
+        cxx = self.files(MINIMAL)["linux/mini_cxx.c"]
+        for op in exports.CXX_OPERATORS:
+            mangled = op.mangled('" ALLOC8_CXX_SIZE "')
+            self.assertIn(f'"{mangled}"', cxx, op.signature)
+        self.assertEqual(cxx.count("__asm__(ALLOC8_CXX_NAME("), 21)  # 20 operators + get_new_handler
+
+    def test_deterministic_and_header(self):
+        a = self.files(MINIMAL)
+        other = self.tmp / "elsewhere" / "deeper"
+        other.mkdir(parents=True)
+        b = dict(render.render(load_spec(str(self.write(MINIMAL, "elsewhere/deeper/spec.yaml"))), "linux"))
+        self.assertEqual(a, b)
+        for text in a.values():
+            self.assertIn(f"alloc8-gen {__version__} from spec.yaml (sha256 ", text)
+            self.assertNotRegex(text, r"\d{4}-\d\d-\d\d|\d\d:\d\d:\d\d")
+
+    def test_check_and_list_outputs(self):
+        out = self.tmp / "out"
+        listed = run_cli(REFERENCE_SPEC, "--out", out, "--list-outputs")
+        self.assertEqual(listed.returncode, 0)
+        paths = listed.stdout.split()
+        self.assertIn(str(out / "linux" / "alloc8demo_malloc.c"), paths)
+        missing = run_cli(REFERENCE_SPEC, "--out", out, "--check")
+        self.assertEqual(missing.returncode, 1)
+        self.assertEqual(len(re.findall(r"^missing: ", missing.stdout, re.M)), len(paths))
+        self.assertEqual(run_cli(REFERENCE_SPEC, "--out", out).returncode, 0)
+        self.assertEqual(sorted(str(p) for p in out.rglob("*") if p.is_file()), sorted(paths))
+        self.assertEqual(run_cli(REFERENCE_SPEC, "--out", out, "--check").returncode, 0)
+        (out / "linux" / "alloc8demo_malloc.c").write_text("edited", encoding="utf-8")
+        (out / "linux" / "alloc8demo_cxx.c").unlink()
+        stale = run_cli(REFERENCE_SPEC, "--out", out, "--check")
+        self.assertEqual(stale.returncode, 1)
+        self.assertIn(f"stale: {out / 'linux' / 'alloc8demo_malloc.c'}", stale.stdout)
+        self.assertIn(f"missing: {out / 'linux' / 'alloc8demo_cxx.c'}", stale.stdout)
+
+    def test_help_and_platforms(self):
+        helped = run_cli("--help")
+        self.assertEqual(helped.returncode, 0)
+        self.assertIn("examples:", helped.stdout)
+        spec = self.write(MINIMAL + "platforms: [linux, macos]\n")
+        macos = run_cli(spec, "--platform", "macos", "--list-outputs")
+        self.assertEqual(macos.returncode, 2)
+        self.assertIn("not generated yet", macos.stderr)
+        windows = run_cli(spec, "--platform", "windows", "--list-outputs")
+        self.assertEqual(windows.returncode, 2)
+        self.assertIn("does not list platform 'windows'", windows.stderr)
+        both = run_cli(spec, "--list-outputs", "--out", self.tmp)
+        self.assertEqual(both.returncode, 0)
+        self.assertIn("platform 'macos' is not generated yet", both.stderr)
+        self.assertTrue(all("/linux/" in p for p in both.stdout.split()))
+
+    def test_sections_not_generated_yet_are_noted(self):
+        spec = self.write(MINIMAL + "threads:\n  init: t_init\nheap:\n  name: jank_heap\n")
+        result = run_cli(spec, "--list-outputs")
+        self.assertEqual(result.returncode, 0)
+        self.assertIn("'threads' is validated but generates no code yet", result.stderr)
+        self.assertIn("'heap' is validated but generates no code yet", result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
