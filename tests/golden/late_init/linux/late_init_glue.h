@@ -104,9 +104,10 @@ static inline void alloc8_core_free(void *ptr) {
         alloc8_glue_foreign_free(ptr);
         return;
     }
-    int saved_errno = errno; /* free never changes errno (POSIX.1-2024) */
+    int *errno_slot = &errno; /* free never changes errno (POSIX.1-2024); one errno lookup */
+    int saved_errno = *errno_slot;
     alloc8_entry_free(ptr);
-    errno = saved_errno;
+    *errno_slot = saved_errno;
 }
 
 static inline void alloc8_core_free_sized(void *ptr, size_t size) {

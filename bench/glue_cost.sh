@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Glue cost: instructions per malloc(32)/free pair through the generated interposer, against the
+# same demo allocator called directly, and against glibc. Instruction counts come from
+# valgrind --tool=callgrind (repeatable on a noisy machine); each figure is the difference between
+# a run of 200,000 and one of 100,000 pairs divided by 100,000, so start-up cost cancels out.
+# Usage: bench/glue_cost.sh [build dir] [interposer .so]   (needs valgrind; builds liballoc8demo.so if missing)
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${1:-$repo/build}
+command -v valgrind >/dev/null || { echo "glue_cost: valgrind is required (apt-get install valgrind)"; exit 1; }
+[ -f "$build/liballoc8demo.so" ] || { cmake -S "$repo" -B "$build" >/dev/null && cmake --build "$build" --target alloc8demo >/dev/null; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+demo=$repo/examples/demo_allocator
+flags=(-std=c11 -O2 -fno-builtin -g)
+# the demo allocator with its entry points exported, for the direct calls
+gcc "${flags[@]}" -fPIC -shared -fno-semantic-interposition -ftls-model=initial-exec -pthread -I"$demo" "$demo"/*.c -o "$work/libdemo_direct.so"
+gcc "${flags[@]}" -DALLOC8_BENCH_DIRECT "$repo/bench/pairs.c" -o "$work/pairs_direct" -L"$work" -ldemo_direct -Wl,-rpath,"$work"
+gcc "${flags[@]}" "$repo/bench/pairs.c" -o "$work/pairs_malloc"
+
+instructions() { # <pairs> <command...>: total instructions executed (LD_PRELOAD from $preload)
+  local pairs=$1; shift
+  LD_PRELOAD=${preload:-} valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$@" "$pairs" >/dev/null 2>"$work/vg.log"
+  sed -n 's/^summary: //p' "$work/cg.out"
+}
+per_pair() { # <command...>
+  local small large
+  small=$(instructions 100000 "$@")
+  large=$(instructions 200000 "$@")
+  echo $(((large - small) / 100000))
+}
+glibc=$(per_pair "$work/pairs_malloc")
+direct=$(per_pair "$work/pairs_direct")
+glued=$(preload=${2:-$build/liballoc8demo.so} per_pair "$work/pairs_malloc")
+echo "| path | instructions per malloc(32)/free pair |"
+echo "|---|---|"
+echo "| glibc malloc/free | $glibc |"
+echo "| demo allocator, entry points called directly | $direct |"
+echo "| demo allocator through the generated glue (LD_PRELOAD) | $glued |"
+echo "| glue cost (difference) | $((glued - direct)) |"
