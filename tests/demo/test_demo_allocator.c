@@ -2,6 +2,7 @@
  * glibc's). Checks alignment, sizes, ownership, overflow, threads with cross-thread frees, cache
  * recycling over many short threads, exact counters, and fork with the locks held. */
 #define _GNU_SOURCE
+#include "check.h"
 #include "demo_allocator.h"
 
 #include <pthread.h>
@@ -13,15 +14,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int failures;
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            printf("FAIL: " __VA_ARGS__);                                                          \
-            printf("  [%s, line %d]\n", #cond, __LINE__);                                          \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
 
 static int aligned(const void *p, size_t a) { return ((uintptr_t)p & (a - 1)) == 0; }
 
@@ -204,10 +196,5 @@ int main(void) {
     test_threads();
     test_cache_recycling();
     test_fork();
-    if (failures) {
-        printf("demo allocator: %d failure(s)\n", failures);
-        return 1;
-    }
-    printf("demo allocator: all checks passed\n");
-    return 0;
+    return check_report("demo allocator");
 }

@@ -11,6 +11,7 @@
 #include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct alloc8_demo_stats {
@@ -40,6 +41,18 @@ static inline int alloc8_test_required(int argc, char **argv) {
         if (strcmp(argv[i], "--alloc8") == 0)
             return 1;
     return 0;
+}
+
+/* Parse --alloc8 into *strict and find the counters; with --alloc8 but no demo allocator loaded,
+ * print FAIL and exit 1 (the program was not served by the interposer). */
+static inline alloc8_stats_fn alloc8_test_begin(int argc, char **argv, int *strict) {
+    alloc8_stats_fn fn = alloc8_test_stats_fn();
+    *strict = alloc8_test_required(argc, argv);
+    if (*strict && fn == NULL) {
+        printf("FAIL: --alloc8 given but alloc8_demo_stats_get is not loaded (no LD_PRELOAD?)\n");
+        exit(1);
+    }
+    return fn;
 }
 
 static inline struct alloc8_demo_stats alloc8_test_snapshot(alloc8_stats_fn fn) {

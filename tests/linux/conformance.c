@@ -3,6 +3,7 @@
  * really reached it, and the alloc8-specific choices (aligned_alloc EINVAL, mallopt, ...) are
  * checked; without it the portable checks also run against plain glibc. */
 #define _GNU_SOURCE
+#include "check.h"
 #include "alloc8_test_stats.h"
 
 #include <errno.h>
@@ -13,16 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int failures, checks;
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        checks++;                                                                                  \
-        if (!(cond)) {                                                                             \
-            printf("FAIL: " __VA_ARGS__);                                                          \
-            printf("  [%s, line %d]\n", #cond, __LINE__);                                          \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
 
 /* Hide deliberately absurd sizes and alignments from the compiler's own diagnostics. */
 static size_t opaque(size_t value) {
@@ -283,14 +274,9 @@ static void test_counters(void) {
 }
 
 int main(int argc, char **argv) {
-    strict = alloc8_test_required(argc, argv);
-    stats = alloc8_test_stats_fn();
+    stats = alloc8_test_begin(argc, argv, &strict);
     printf("conformance: %s\n", stats ? "running under the alloc8 demo allocator" : "plain run");
     fflush(stdout); /* stdio's buffer is allocated now, not inside a counted call */
-    if (strict && stats == NULL) {
-        printf("FAIL: --alloc8 given but alloc8_demo_stats_get is not loaded (no LD_PRELOAD?)\n");
-        return 1;
-    }
     test_malloc_free();
     test_calloc();
     test_realloc();
@@ -300,10 +286,5 @@ int main(int argc, char **argv) {
         test_counters();
     else
         printf("skip: counter checks (no --alloc8)\n");
-    if (failures) {
-        printf("conformance: %d of %d checks failed\n", failures, checks);
-        return 1;
-    }
-    printf("conformance: %d checks passed\n", checks);
-    return 0;
+    return check_report("conformance");
 }

@@ -2,6 +2,7 @@
  * interposer's free/realloc/malloc_usable_size: the glue sees that the demo allocator does not own
  * them (entry.owns) and hands them to glibc, or moves them into the allocator on realloc. */
 #define _GNU_SOURCE
+#include "check.h"
 #include "alloc8_test_stats.h"
 
 #include <malloc.h>
@@ -9,22 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures;
-#define CHECK(cond, what)                                                                          \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            printf("FAIL: %s [%s, line %d]\n", what, #cond, __LINE__);                             \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
 
 int main(int argc, char **argv) {
-    int strict = alloc8_test_required(argc, argv);
-    alloc8_stats_fn stats = alloc8_test_stats_fn();
-    if (strict && stats == NULL) {
-        printf("FAIL: --alloc8 given but the demo allocator is not loaded\n");
-        return 1;
-    }
+    int strict;
+    alloc8_stats_fn stats = alloc8_test_begin(argc, argv, &strict);
     void *libc = dlopen("libc.so.6", RTLD_NOLOAD | RTLD_LAZY);
     void *sym = libc ? dlsym(libc, "malloc") : NULL;
     void *(*libc_malloc)(size_t);
@@ -62,7 +51,7 @@ int main(int argc, char **argv) {
     b = alloc8_test_snapshot(stats);
     if (strict)
         CHECK(b.free_calls - a.free_calls == 1, "the moved block is the demo allocator's");
-    if (failures)
+    if (check_failures)
         return 1;
     printf("foreign_free: glibc's blocks go back to glibc; realloc moves them into the allocator\n");
     return 0;

@@ -53,12 +53,8 @@ static int child_work(void) {
 }
 
 int main(int argc, char **argv) {
-    int strict = alloc8_test_required(argc, argv);
-    alloc8_stats_fn stats = alloc8_test_stats_fn();
-    if (strict && stats == NULL) {
-        printf("FAIL: --alloc8 given but the demo allocator is not loaded\n");
-        return 1;
-    }
+    int strict;
+    alloc8_stats_fn stats = alloc8_test_begin(argc, argv, &strict);
     struct alloc8_demo_stats before = alloc8_test_snapshot(stats);
     pthread_t threads[WORKERS];
     for (int i = 0; i < WORKERS; i++)

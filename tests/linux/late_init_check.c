@@ -3,6 +3,7 @@
  * come from the glue's bootstrap area, and using and freeing them later must be safe. Any call
  * that reached the allocator before init finished would have aborted the process. */
 #define _GNU_SOURCE
+#include "check.h"
 #include "demo_allocator.h"
 
 #include <dlfcn.h>
@@ -12,14 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures;
-#define CHECK(cond, what)                                                                          \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            printf("FAIL: %s (%s, line %d)\n", what, #cond, __LINE__);                             \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
 
 int main(void) {
     void **(*boot_blocks)(void) = (void **(*)(void))dlsym(RTLD_DEFAULT, "late_init_boot_blocks");
@@ -33,7 +26,7 @@ int main(void) {
     void **b = boot_blocks();
     for (int i = 0; i < 4; i++)
         CHECK(b[i] != NULL, "li_init got memory for every re-entrant call");
-    if (failures)
+    if (check_failures)
         return 1;
     CHECK(malloc_usable_size(b[0]) == 100, "usable size of a bootstrap block is its requested size");
     unsigned char *zeroed = b[1];
@@ -59,7 +52,7 @@ int main(void) {
     stats(&after);
     CHECK(after.free_calls - before.free_calls == 1, "the moved block is freed by the allocator");
     CHECK(after.malloc_calls > 0, "the program was served by the allocator after init");
-    if (failures)
+    if (check_failures)
         return 1;
     printf("bootstrap: 4 re-entrant allocations during init served from the bootstrap area; "
            "freeing and reallocating them is safe\n");

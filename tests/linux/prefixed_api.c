@@ -1,3 +1,4 @@
+#include "check.h"
 /* Prefixed mode: demo_malloc & co. are served by the demo allocator, the system malloc is not
  * touched. The program links libdemo_prefixed.so directly, so every counter delta is exact. */
 #include "demo_allocator.h"
@@ -10,15 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int failures;
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            printf("FAIL: " __VA_ARGS__);                                                          \
-            printf("  (%s, line %d)\n", #cond, __LINE__);                                          \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
 
 static int aligned(const void *p, size_t a) { return ((uintptr_t)p & (a - 1)) == 0; }
 
@@ -74,7 +66,7 @@ int main(void) {
     CHECK(mallocs == 3, "expected 3 xxmalloc calls, counted %llu\n", mallocs);
     CHECK(memaligns == 5, "expected 5 xxmemalign calls, counted %llu\n", memaligns);
     CHECK(frees == 8, "expected 8 xxfree calls, counted %llu\n", frees);
-    if (failures)
+    if (check_failures)
         return 1;
     printf("prefixed: demo_* served by the demo allocator (malloc=%llu memalign=%llu free=%llu), "
            "system malloc untouched\n", mallocs, memaligns, frees);
