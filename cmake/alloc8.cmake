@@ -1,9 +1,11 @@
 # alloc8.cmake: build-system integration for alloc8.
 #
-#   alloc8_add_interposer(<target> SPEC <spec.yaml> [SOURCES <allocator sources>...] [PLATFORM <p>])
+#   alloc8_add_interposer(<target> SPEC <spec.yaml> [SOURCES <allocator sources>...] [PLATFORM <p>]
+#                         [STATIC])
 #
 # generates the glue for <spec.yaml> at build time (again whenever the spec, a template or the
-# generator changes) and builds it together with SOURCES into the shared library <target>.
+# generator changes) and builds it together with SOURCES into the shared library <target>
+# (for LD_PRELOAD), or with STATIC into a static library to link into static executables.
 # Available after add_subdirectory(alloc8) or find_package(alloc8 CONFIG).
 include_guard(GLOBAL)
 
@@ -58,7 +60,7 @@ function(alloc8_generator_command out_var)
 endfunction()
 
 function(alloc8_add_interposer target)
-  cmake_parse_arguments(PARSE_ARGV 1 A8 "" "SPEC;PLATFORM" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 A8 "STATIC" "SPEC;PLATFORM" "SOURCES")
   if(A8_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "alloc8_add_interposer(${target}): unexpected arguments: ${A8_UNPARSED_ARGUMENTS}")
   endif()
@@ -103,7 +105,11 @@ function(alloc8_add_interposer target)
     COMMENT "alloc8: generating the ${A8_PLATFORM} glue for ${target} from ${spec_name}"
     VERBATIM)
 
-  add_library(${target} SHARED ${A8_SOURCES} ${outputs})
+  if(A8_STATIC)
+    add_library(${target} STATIC ${A8_SOURCES} ${outputs})
+  else()
+    add_library(${target} SHARED ${A8_SOURCES} ${outputs})
+  endif()
   set_target_properties(${target} PROPERTIES
     C_STANDARD 11 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF
     C_VISIBILITY_PRESET hidden CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON
@@ -123,7 +129,7 @@ function(alloc8_add_interposer target)
       endif()
     endforeach()
   endif()
-  if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
+  if(CMAKE_SYSTEM_NAME STREQUAL "Linux" AND NOT A8_STATIC)
     # -z defs: a missing entry point is a link error, not a crash at load time;
     # -z nodelete: an allocator must never be unloaded while its blocks are alive.
     target_link_options(${target} PRIVATE "LINKER:-z,defs" "LINKER:-z,nodelete")
