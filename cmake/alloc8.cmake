@@ -1,11 +1,18 @@
 # alloc8.cmake: build-system integration for alloc8.
 #
 #   alloc8_add_interposer(<target> SPEC <spec.yaml> [SOURCES <allocator sources>...] [PLATFORM <p>]
-#                         [STATIC])
+#                         [STATIC] [THREAD_HOOKS ON|OFF])
 #
 # generates the glue for <spec.yaml> at build time (again whenever the spec, a template or the
 # generator changes) and builds it together with SOURCES into the shared library <target>
 # (for LD_PRELOAD), or with STATIC into a static library to link into static executables.
+#
+# Thread hooks (the spec's `threads:` section), by its `activation`:
+#   runtime  compiled in; the hooks are weak symbols, absent hooks cost nothing at run time.
+#   build    compiled in when THREAD_HOOKS is ON; its default is the spec's `enabled`.
+#   library  not compiled in; alloc8_add_interposer also creates the INTERFACE library
+#            <target>_threads, and `target_link_libraries(<target> PRIVATE <target>_threads)`
+#            switches the hooks on.
 # Available after add_subdirectory(alloc8) or find_package(alloc8 CONFIG).
 include_guard(GLOBAL)
 
@@ -60,7 +67,7 @@ function(alloc8_generator_command out_var)
 endfunction()
 
 function(alloc8_add_interposer target)
-  cmake_parse_arguments(PARSE_ARGV 1 A8 "STATIC" "SPEC;PLATFORM" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 A8 "STATIC" "SPEC;PLATFORM;THREAD_HOOKS" "SOURCES")
   if(A8_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "alloc8_add_interposer(${target}): unexpected arguments: ${A8_UNPARSED_ARGUMENTS}")
   endif()
@@ -93,6 +100,23 @@ function(alloc8_add_interposer target)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${spec}")
   string(STRIP "${outputs}" outputs)
   string(REPLACE "\n" ";" outputs "${outputs}")
+  execute_process(COMMAND ${gen} "${spec}" --platform ${A8_PLATFORM} --describe
+                  OUTPUT_VARIABLE facts RESULT_VARIABLE rc ERROR_QUIET)
+  if(NOT rc EQUAL 0 OR NOT facts MATCHES "threads=([a-z]+)")
+    message(FATAL_ERROR "alloc8_add_interposer(${target}): alloc8-gen --describe failed")
+  endif()
+  set(activation "${CMAKE_MATCH_1}")
+  set(thread_file "")
+  foreach(file IN LISTS outputs)
+    if(file MATCHES "_threads\\.c$")
+      set(thread_file "${file}")
+    endif()
+  endforeach()
+  if(DEFINED A8_THREAD_HOOKS AND NOT activation MATCHES "^(build|runtime)$")
+    message(FATAL_ERROR "alloc8_add_interposer(${target}): THREAD_HOOKS is for specs with "
+                        "'threads: {activation: build}' (or runtime); this spec has threads=${activation}"
+                        "; with activation: library, link ${target}_threads instead")
+  endif()
 
   get_property(gen_dir GLOBAL PROPERTY ALLOC8_GEN_DIR)
   file(GLOB generator_files "${gen_dir}/alloc8gen/*.py")
@@ -105,10 +129,29 @@ function(alloc8_add_interposer target)
     COMMENT "alloc8: generating the ${A8_PLATFORM} glue for ${target} from ${spec_name}"
     VERBATIM)
 
+  set(library_sources ${outputs})
+  if(activation STREQUAL "library")
+    # Linking <target>_threads adds the hook source and switches the glue's check on.
+    list(REMOVE_ITEM library_sources "${thread_file}")
+    add_library(${target}_threads INTERFACE)
+    target_sources(${target}_threads INTERFACE "${thread_file}")
+    target_compile_definitions(${target}_threads INTERFACE ALLOC8_THREAD_HOOKS=1)
+  endif()
   if(A8_STATIC)
-    add_library(${target} STATIC ${A8_SOURCES} ${outputs})
+    add_library(${target} STATIC ${A8_SOURCES} ${library_sources})
   else()
-    add_library(${target} SHARED ${A8_SOURCES} ${outputs})
+    add_library(${target} SHARED ${A8_SOURCES} ${library_sources})
+  endif()
+  if(DEFINED A8_THREAD_HOOKS)
+    if(A8_THREAD_HOOKS)
+      target_compile_definitions(${target} PRIVATE ALLOC8_THREAD_HOOKS=1)
+    else()
+      target_compile_definitions(${target} PRIVATE ALLOC8_THREAD_HOOKS=0)
+    endif()
+  endif()
+  if(A8_STATIC AND thread_file)
+    # libc's pthread_create cannot be replaced in a static executable: lazy init only.
+    target_compile_definitions(${target} PRIVATE ALLOC8_NO_THREAD_WRAPPERS=1)
   endif()
   set_target_properties(${target} PROPERTIES
     C_STANDARD 11 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF
@@ -123,8 +166,9 @@ function(alloc8_add_interposer target)
     # initial-exec TLS never calls __tls_get_addr, which may allocate: that would recurse.
     target_compile_options(${target} PRIVATE -ftls-model=initial-exec)
     foreach(file IN LISTS outputs)
-      if(file MATCHES "_cxx\\.c$")
-        # a C++ new_handler may throw std::bad_alloc through the generated operator new.
+      if(file MATCHES "_cxx\\.c$|_threads\\.c$")
+        # a C++ new_handler may throw std::bad_alloc through the generated operator new, and
+        # thread cancellation unwinds through the pthread_create trampoline.
         set_source_files_properties("${file}" PROPERTIES COMPILE_OPTIONS "-fexceptions")
       endif()
     endforeach()

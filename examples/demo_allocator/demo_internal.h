@@ -42,7 +42,8 @@ void demo_large_unlock(void);
 
 /* ---- counters (demo_stats.c) ---- */
 enum { DEMO_MALLOC, DEMO_FREE, DEMO_MEMALIGN, DEMO_USABLE, DEMO_BYTES, DEMO_LARGE, DEMO_CACHES,
-       DEMO_REUSED, DEMO_COUNTERS };
+       DEMO_REUSED, DEMO_THREAD_INIT, DEMO_THREAD_CLEANUP, DEMO_UNHOOKED, DEMO_AFTER_CLEANUP,
+       DEMO_LOCKS_TAKEN, DEMO_LOCKS_ELIDED, DEMO_COUNTERS };
 typedef struct {
     _Atomic uint64_t value[DEMO_COUNTERS];
 } demo_counters_t;
@@ -55,6 +56,41 @@ static inline void demo_count_local(demo_counters_t *c, int which, uint64_t amou
 }
 static inline void demo_count_global(int which, uint64_t amount) {
     atomic_fetch_add_explicit(&demo_global_counters.value[which], amount, memory_order_relaxed);
+}
+
+/* ---- lock elision: no locks while the process is single-threaded ---- */
+/* demo_threads_created is set by the glue (spec: threads.created_flag) before a thread it starts
+ * runs. glibc also starts threads the glue only sees at their first allocation (SIGEV_THREAD
+ * timers, POSIX AIO helpers): its own __libc_single_threaded, cleared before any thread exists,
+ * covers those. Without either signal the allocator always locks. */
+extern _Atomic int demo_threads_created;
+static inline int demo_single_threaded(void) {
+    if (atomic_load_explicit(&demo_threads_created, memory_order_acquire))
+        return 0;
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+    extern char __libc_single_threaded;
+    return __libc_single_threaded;
+#else
+    return 0;
+#endif
+}
+
+/* Lock a shared structure unless the process is single-threaded; pass the result to the unlock.
+ * Switching over is safe: only the single thread itself can create the second one, and it is not
+ * inside a critical section while it does. */
+static inline int demo_lock_shared(demo_lock_t *lock) {
+    if (demo_single_threaded()) {
+        demo_count_global(DEMO_LOCKS_ELIDED, 1);
+        return 0;
+    }
+    demo_lock(lock);
+    demo_count_global(DEMO_LOCKS_TAKEN, 1);
+    return 1;
+}
+
+static inline void demo_unlock_shared(demo_lock_t *lock, int held) {
+    if (held)
+        demo_unlock(lock);
 }
 
 /* ---- thread caches (demo_tcache.c) ---- */

@@ -61,9 +61,9 @@ static size_t demo_set_live(void) {
 }
 
 static int demo_set_insert(uintptr_t key) {
-    demo_lock(&demo_set_lock);
+    int held = demo_lock_shared(&demo_set_lock);
     if ((demo_set_used + 1) * 2 > demo_set_capacity && !demo_set_grow(demo_set_live() + 1)) {
-        demo_unlock(&demo_set_lock);
+        demo_unlock_shared(&demo_set_lock, held);
         return 0;
     }
     size_t s = demo_slot(key, demo_set_capacity);
@@ -72,14 +72,14 @@ static int demo_set_insert(uintptr_t key) {
     if (demo_set[s] == DEMO_EMPTY)
         demo_set_used++;
     demo_set[s] = key;
-    demo_unlock(&demo_set_lock);
+    demo_unlock_shared(&demo_set_lock, held);
     return 1;
 }
 
 /* Returns 1 if key was present (and removes it when `remove`). */
 static int demo_set_find(uintptr_t key, int remove) {
     int found = 0;
-    demo_lock(&demo_set_lock);
+    int held = demo_lock_shared(&demo_set_lock);
     if (demo_set_capacity) {
         for (size_t s = demo_slot(key, demo_set_capacity); demo_set[s] != DEMO_EMPTY;
              s = (s + 1) & (demo_set_capacity - 1)) {
@@ -91,7 +91,7 @@ static int demo_set_find(uintptr_t key, int remove) {
             }
         }
     }
-    demo_unlock(&demo_set_lock);
+    demo_unlock_shared(&demo_set_lock, held);
     return found;
 }
 

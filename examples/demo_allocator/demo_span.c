@@ -80,7 +80,7 @@ size_t demo_central_take(unsigned cls, void **head, size_t want) {
     struct demo_central *central = &demo_centrals[cls];
     size_t size = demo_class_size(cls), got = 0;
     void *list = NULL;
-    demo_lock(&central->lock);
+    int held = demo_lock_shared(&central->lock);
     while (got < want && central->free_list != NULL) {
         void *obj = central->free_list;
         central->free_list = *(void **)obj;
@@ -97,17 +97,17 @@ size_t demo_central_take(unsigned cls, void **head, size_t want) {
         list = obj;
         got++;
     }
-    demo_unlock(&central->lock);
+    demo_unlock_shared(&central->lock, held);
     *head = list;
     return got;
 }
 
 void demo_central_give(unsigned cls, void *head, void *tail) {
     struct demo_central *central = &demo_centrals[cls];
-    demo_lock(&central->lock);
+    int held = demo_lock_shared(&central->lock);
     *(void **)tail = central->free_list;
     central->free_list = head;
-    demo_unlock(&central->lock);
+    demo_unlock_shared(&central->lock, held);
 }
 
 void demo_span_lock_all(void) {

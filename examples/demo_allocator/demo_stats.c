@@ -27,6 +27,13 @@ void alloc8_demo_stats_get(struct alloc8_demo_stats *out) {
     out->large_allocs = sum[DEMO_LARGE];
     out->thread_caches = sum[DEMO_CACHES];
     out->thread_caches_reused = sum[DEMO_REUSED];
+    out->thread_inits = sum[DEMO_THREAD_INIT];
+    out->thread_cleanups = sum[DEMO_THREAD_CLEANUP];
+    out->unhooked_caches = sum[DEMO_UNHOOKED];
+    out->after_cleanup_calls = sum[DEMO_AFTER_CLEANUP];
+    out->threads_created = (uint64_t)atomic_load_explicit(&demo_threads_created, memory_order_relaxed);
+    out->locks_taken = sum[DEMO_LOCKS_TAKEN];
+    out->locks_elided = sum[DEMO_LOCKS_ELIDED];
 }
 
 static char *demo_append(char *at, const char *text) {
@@ -46,16 +53,20 @@ static char *demo_append_number(char *at, uint64_t value) {
     return at;
 }
 
-__attribute__((destructor)) static void demo_report_at_exit(void) {
+/* Priority 101: the last destructor of this library, after the glue's (which cleans up the thread
+ * that calls exit()), so the report includes that cleanup. */
+__attribute__((destructor(101))) static void demo_report_at_exit(void) {
     const char *where = getenv("ALLOC8_DEMO_STATS");
     if (where == NULL || *where == '\0')
         return;
     struct alloc8_demo_stats s;
     alloc8_demo_stats_get(&s);
     static const char *const names[] = {" malloc=", " free=", " memalign=", " usable_size=", " bytes=",
-                                        " large=", " threads=", " reused="};
+                                        " large=", " threads=", " reused=", " inits=", " cleanups=",
+                                        " unhooked=", " after_cleanup="};
     const uint64_t values[] = {s.malloc_calls, s.free_calls, s.memalign_calls, s.usable_size_calls,
-                               s.bytes_requested, s.large_allocs, s.thread_caches, s.thread_caches_reused};
+                               s.bytes_requested, s.large_allocs, s.thread_caches, s.thread_caches_reused,
+                               s.thread_inits, s.thread_cleanups, s.unhooked_caches, s.after_cleanup_calls};
     char line[512], *at = demo_append(line, "alloc8-demo: pid=");
     at = demo_append_number(at, (uint64_t)getpid());
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)

@@ -1,19 +1,25 @@
 /* Per-thread caches: per size class a bounded free list, refilled from and flushed to the central
  * lists in batches. A block freed by another thread simply goes into that thread's cache.
- * Cache structs come from a pool and are recycled when their thread exits (a pthread key
- * destructor flushes them), so 10,000 short threads need only as many caches as run at once.
- * After its cache is torn down a thread still allocates, directly from the central lists: other
- * libraries' destructors may run after ours and call malloc/free. */
+ * Cache structs come from a pool and are recycled when their thread exits, so 10,000 short
+ * threads need only as many caches as run at once.
+ * With the glue's thread hooks (spec: threads) xxthread_init hands a thread its cache before the
+ * thread's first allocation and xxthread_cleanup takes it back; without them (the allocator called
+ * directly, or a spec without hooks) a thread makes its cache at first use and a pthread key
+ * destructor returns it. After its cache is returned a thread still allocates, directly from the
+ * central lists: other libraries' destructors may run after ours and call malloc/free. */
 #define _GNU_SOURCE
+#include "demo_allocator.h"
 #include "demo_internal.h"
 
 #include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
 
-enum { DEMO_TC_NONE, DEMO_TC_ACTIVE, DEMO_TC_TORN_DOWN };
 static _Thread_local struct demo_tcache *demo_tc DEMO_TLS;
-static _Thread_local int demo_tc_state DEMO_TLS;
+static _Thread_local int demo_tc_state DEMO_TLS; /* DEMO_THREAD_* (demo_allocator.h) */
+static _Thread_local unsigned demo_tc_inits DEMO_TLS, demo_tc_cleanups DEMO_TLS;
+
+_Atomic int demo_threads_created;
 
 static demo_lock_t demo_pool_lock = DEMO_LOCK_INIT;
 static struct demo_tcache *demo_pool_all;  /* every cache ever made */
@@ -64,9 +70,11 @@ static void demo_flush_bin(unsigned cls, struct demo_bin *bin, uint32_t keep) {
     demo_central_give(cls, head, tail);
 }
 
-/* Thread exit: return the cached blocks and the cache itself; keep the counters. */
-static void demo_tcache_release(void *arg) {
-    struct demo_tcache *tc = arg;
+/* Return the cached blocks and the cache itself; keep the counters. Once per thread. */
+static void demo_tcache_release(void) {
+    struct demo_tcache *tc = demo_tc;
+    if (tc == NULL)
+        return;
     for (unsigned cls = 0; cls < DEMO_CLASSES; cls++)
         demo_flush_bin(cls, &tc->bins[cls], 0);
     demo_lock(&demo_pool_lock);
@@ -79,29 +87,61 @@ static void demo_tcache_release(void *arg) {
     demo_pool_free = tc;
     demo_unlock(&demo_pool_lock);
     demo_tc = NULL;
-    demo_tc_state = DEMO_TC_TORN_DOWN;
+    demo_tc_state = DEMO_THREAD_TORN_DOWN;
+}
+
+static void demo_tc_key_destructor(void *unused) {
+    (void)unused;
+    demo_tcache_release();
 }
 
 static void demo_tc_key_create(void) {
-    pthread_key_create(&demo_tc_key, demo_tcache_release);
+    pthread_key_create(&demo_tc_key, demo_tc_key_destructor);
 }
 
+void xxthread_init(void) {
+    demo_tc_inits++;
+    demo_count_global(DEMO_THREAD_INIT, 1);
+    if (demo_tc_state != DEMO_THREAD_NO_CACHE)
+        return;
+    if ((demo_tc = demo_pool_get()) != NULL)
+        demo_tc_state = DEMO_THREAD_HOOKED;
+}
+
+void xxthread_cleanup(void) {
+    demo_tc_cleanups++;
+    demo_count_global(DEMO_THREAD_CLEANUP, 1);
+    if (demo_tc_state == DEMO_THREAD_UNHOOKED)
+        pthread_setspecific(demo_tc_key, NULL); /* the key destructor must not release it again */
+    demo_tcache_release();
+}
+
+/* No xxthread_init ran on this thread: make the cache now and return it with a key destructor. */
 static struct demo_tcache *demo_tcache_slow(void) {
-    if (demo_tc_state == DEMO_TC_TORN_DOWN)
+    if (demo_tc_state == DEMO_THREAD_TORN_DOWN) {
+        demo_count_global(DEMO_AFTER_CLEANUP, 1);
         return NULL;
+    }
     struct demo_tcache *tc = demo_pool_get();
     if (tc == NULL)
         return NULL;
+    demo_count_global(DEMO_UNHOOKED, 1);
     pthread_once(&demo_tc_key_once, demo_tc_key_create);
     pthread_setspecific(demo_tc_key, tc); /* keys < 32 need no allocation in glibc */
     demo_tc = tc;
-    demo_tc_state = DEMO_TC_ACTIVE;
+    demo_tc_state = DEMO_THREAD_UNHOOKED;
     return tc;
 }
 
 struct demo_tcache *demo_tcache(void) {
     struct demo_tcache *tc = demo_tc;
     return DEMO_LIKELY(tc != NULL) ? tc : demo_tcache_slow();
+}
+
+void alloc8_demo_thread_get(struct alloc8_demo_thread *out) {
+    out->state = demo_tc_state;
+    out->inits = demo_tc_inits;
+    out->cleanups = demo_tc_cleanups;
 }
 
 void demo_tcache_sum_counters(uint64_t sum[DEMO_COUNTERS]) {

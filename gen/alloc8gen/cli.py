@@ -14,6 +14,8 @@ examples:
       write build/alloc8/linux/<name>_malloc.c and friends
   alloc8-gen spec/allocator.yaml --platform linux --list-outputs --out gen
       print the files it would write (for build systems)
+  alloc8-gen spec/allocator.yaml --describe
+      print facts build systems need (thread-hook activation, ...) as key=value lines
   alloc8-gen spec/allocator.yaml --out generated --check
       exit 1 and list the files that are stale or missing (for CI)
   python3 -m alloc8gen spec/allocator.yaml      (with gen/ on PYTHONPATH)
@@ -42,6 +44,8 @@ def _parser():
                       help="write nothing; exit 1 if any output is stale or missing")
     mode.add_argument("--list-outputs", action="store_true",
                       help="write nothing; print the paths of the files that would be written")
+    mode.add_argument("--describe", action="store_true",
+                      help="write nothing; print key=value facts about the spec for build systems")
     p.add_argument("--version", action="version", version=f"alloc8-gen {__version__}")
     return p
 
@@ -69,11 +73,13 @@ def _run(args):
     chosen, notes = platforms.selected(spec, args.platform)
     for note in notes:
         print(note, file=sys.stderr)
-    for section, line in (("threads", spec.threads and spec.threads.line),
-                          ("heap", spec.heap and spec.heap.line)):
-        if line:
-            print(f"{args.spec}:{line}: note: '{section}' is validated but generates no code yet "
-                  "in this version", file=sys.stderr)
+    if args.describe:
+        for line in platforms.describe(spec):
+            print(line)
+        return 0
+    if spec.heap:
+        print(f"{args.spec}:{spec.heap.line}: note: 'heap' is validated but generates no code yet "
+              "in this version", file=sys.stderr)
     files = [(os.path.join(args.out, path), text) for p in chosen for path, text in render.render(spec, p)]
     if args.list_outputs:
         for path, _ in files:

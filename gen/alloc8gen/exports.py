@@ -77,9 +77,15 @@ def exported_c_names(mode, prefix):
     return list(MALLOC_API) + list(GLIBC_EXTRAS) + [a for a, _ in LIBC_ALIASES]
 
 
-def reserved_names(mode, prefix, cxx):
+# Thread creation functions the thread-hook glue wraps (spec: threads), exported unversioned.
+THREAD_WRAPPERS = ("pthread_create", "thrd_create")
+
+
+def reserved_names(mode, prefix, cxx, threads=False):
     """Names an entry symbol may not take: the glue defines them itself."""
     names = set(exported_c_names(mode, prefix))
+    if threads:
+        names.update(THREAD_WRAPPERS)
     if cxx:
         names.update(op.mangled(code) for op in CXX_OPERATORS for code in ("m", "j"))
     return names

@@ -20,7 +20,21 @@ def outputs(spec, platform):
         files.append((f"{name}_bootstrap.c", "common/bootstrap.c.j2"))
     if spec.cxx:
         files.append((f"{name}_cxx.c", "common/cxx.c.j2"))
+    if spec.threads:
+        files.append((f"{name}_threads.c", f"{platform}/threads.c.j2"))
     return [(f"{platform}/{f}", t) for f, t in files]
+
+
+def describe(spec):
+    """key=value lines about a spec for build systems (alloc8_add_interposer reads them)."""
+    t = spec.threads
+    return [
+        f"name={spec.name}",
+        f"mode={spec.mode}",
+        f"threads={t.activation if t else 'none'}",
+        f"threads_default={int(bool(t and t.default_on))}",
+        f"thread_hooks_file={spec.name + '_threads.c' if t else ''}",
+    ]
 
 
 def selected(spec, requested):

@@ -67,6 +67,16 @@ class Threads:
     enabled: bool = True
     line: int = 0
 
+    @property
+    def weak(self):
+        """runtime activation: the hooks are looked up as weak symbols and may be absent."""
+        return self.activation == "runtime"
+
+    @property
+    def default_on(self):
+        """Whether ALLOC8_THREAD_HOOKS defaults to 1 in the generated code."""
+        return self.activation == "runtime" or (self.activation == "build" and self.enabled)
+
 
 @dataclass(frozen=True)
 class Heap:
@@ -131,7 +141,7 @@ def _build(ck, root, digest):
         ck.fail(top["cxx"], "'cxx: true' would replace the global C++ operators, but mode is 'prefixed'",
                 "'cxx: false' with 'mode: prefixed' (or 'mode: interpose')")
 
-    reserved = exports.reserved_names(mode, prefix, cxx)
+    reserved = exports.reserved_names(mode, prefix, cxx, threads="threads" in top)
     entry_node = ck.require(top, root, "spec", "entry",
                             "an 'entry:' mapping binding at least malloc, free, usable_size and aligned")
     entries = _entries(ck, entry_node, reserved)
@@ -141,7 +151,7 @@ def _build(ck, root, digest):
     if "bootstrap_size" in top and "init" not in entries:
         ck.fail(top["bootstrap_size"], "'bootstrap_size' is set but 'entry' binds no 'init'",
                 "'entry.init' (the bootstrap area serves calls made while init runs), or no 'bootstrap_size'")
-    threads = _threads(ck, top["threads"], reserved) if "threads" in top else None
+    threads = _threads(ck, top["threads"], reserved, entries) if "threads" in top else None
     heap = _heap(ck, top["heap"], reserved) if "heap" in top else None
     if prefix is not None:
         _not_reserved(ck, top["prefix"], "prefix", prefix)
@@ -233,13 +243,22 @@ def _guarantees(ck, node):
     )
 
 
-def _threads(ck, node, reserved):
+def _threads(ck, node, reserved, entries):
     t = ck.mapping(node, "threads", THREAD_KEYS)
     syms = {}
+    entry_symbols = {e.symbol: name for name, e in entries.items()}
     for key in ("init", "cleanup", "created_flag"):
         if key in t:
             syms[key] = ck.ident(t[key], f"threads.{key}")
             _not_reserved(ck, t[key], f"threads.{key}", syms[key], reserved)
+            if syms[key] in entry_symbols:
+                ck.fail(t[key], f"'threads.{key}' is '{syms[key]}', which is also bound to "
+                                f"'entry.{entry_symbols[syms[key]]}'",
+                        "a separate function (or variable) for each thread hook")
+            for other in ("init", "cleanup"):
+                if other != key and syms.get(other) == syms[key]:
+                    ck.fail(t[key], f"'threads.{key}' and 'threads.{other}' are both '{syms[key]}'",
+                            "distinct symbols: init runs when a thread starts, cleanup when it ends")
     if "init" not in syms and "cleanup" not in syms:
         ck.fail(node, "'threads' names neither 'init' nor 'cleanup'",
                 "at least one of 'init' and 'cleanup' (the per-thread hook functions)")

@@ -6,7 +6,7 @@ set -euo pipefail
 bin=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-format='^alloc8-demo: pid=[0-9]+ malloc=([0-9]+) free=[0-9]+ memalign=[0-9]+ usable_size=[0-9]+ bytes=[0-9]+ large=[0-9]+ threads=[0-9]+ reused=[0-9]+$'
+format='^alloc8-demo: pid=[0-9]+ malloc=([0-9]+) free=[0-9]+ memalign=[0-9]+ usable_size=[0-9]+ bytes=[0-9]+ large=[0-9]+ threads=[0-9]+ reused=[0-9]+ inits=[0-9]+ cleanups=[0-9]+ unhooked=[0-9]+ after_cleanup=[0-9]+$'
 ALLOC8_DEMO_STATS="$work/stats.txt" "$bin" >/dev/null
 [ "$(wc -l <"$work/stats.txt")" = 1 ] || { echo "FAIL: expected one line in the stats file"; cat "$work/stats.txt"; exit 1; }
 grep -Eq "$format" "$work/stats.txt" || { echo "FAIL: bad line: $(cat "$work/stats.txt")"; exit 1; }

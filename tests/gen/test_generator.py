@@ -125,8 +125,40 @@ class Generator(unittest.TestCase):
         spec = self.write(MINIMAL + "threads:\n  init: t_init\nheap:\n  name: jank_heap\n")
         result = run_cli(spec, "--list-outputs")
         self.assertEqual(result.returncode, 0)
-        self.assertIn("'threads' is validated but generates no code yet", result.stderr)
+        self.assertNotIn("'threads' is validated", result.stderr)
         self.assertIn("'heap' is validated but generates no code yet", result.stderr)
+        self.assertIn("linux/mini_threads.c", result.stdout)
+
+    def test_thread_hooks_per_activation(self):
+        hooks = "threads:\n  init: t_init\n  cleanup: t_done\n  created_flag: t_flag\n"
+        runtime = self.files(MINIMAL + hooks)
+        glue, threads = runtime["linux/mini_glue.h"], runtime["linux/mini_threads.c"]
+        self.assertIn("#define ALLOC8_THREAD_HOOKS 1", glue)
+        self.assertIn("void t_init(void) __attribute__((weak));", glue)
+        self.assertIn("extern _Atomic int t_flag __attribute__((weak));", glue)
+        self.assertIn("ALLOC8_EXPORT int pthread_create(", threads)
+        self.assertIn("ALLOC8_EXPORT int thrd_create(", threads)
+        code = re.sub(r"/\*.*?\*/", "", threads, flags=re.S)
+        self.assertNotIn("__pthread_", code)  # glibc 2.34+ exports none of these
+        # every call into the allocator is preceded by the thread check
+        self.assertEqual(glue.count("alloc8_thread_enter();"), 5)
+        library = self.files(MINIMAL + hooks + "  activation: library\n")["linux/mini_glue.h"]
+        self.assertIn("#define ALLOC8_THREAD_HOOKS 0", library)
+        self.assertIn("void t_init(void);", library)
+        off = self.files(MINIMAL + hooks + "  activation: build\n  enabled: false\n")["linux/mini_glue.h"]
+        self.assertIn("#define ALLOC8_THREAD_HOOKS 0", off)
+        on = self.files(MINIMAL + hooks + "  activation: build\n")["linux/mini_glue.h"]
+        self.assertIn("#define ALLOC8_THREAD_HOOKS 1", on)
+        self.assertNotIn("alloc8_thread_enter", self.files(MINIMAL)["linux/mini_glue.h"])
+
+    def test_describe(self):
+        spec = self.write(MINIMAL + "threads:\n  cleanup: t_done\n  activation: library\n")
+        result = run_cli(spec, "--describe")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("threads=library\n", result.stdout)
+        self.assertIn("threads_default=0\n", result.stdout)
+        self.assertIn("thread_hooks_file=mini_threads.c\n", result.stdout)
+        self.assertIn("threads=none\n", run_cli(self.write(MINIMAL, "n.yaml"), "--describe").stdout)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The layout of examples/demo_allocator/demo_allocator.h (which may be included first instead). */
+#ifndef DEMO_ALLOCATOR_H
 struct alloc8_demo_stats {
     uint64_t malloc_calls;
     uint64_t free_calls;
@@ -23,7 +25,21 @@ struct alloc8_demo_stats {
     uint64_t large_allocs;
     uint64_t thread_caches;
     uint64_t thread_caches_reused;
+    uint64_t thread_inits;
+    uint64_t thread_cleanups;
+    uint64_t unhooked_caches;
+    uint64_t after_cleanup_calls;
+    uint64_t threads_created;
+    uint64_t locks_taken;
+    uint64_t locks_elided;
 };
+enum { DEMO_THREAD_NO_CACHE, DEMO_THREAD_HOOKED, DEMO_THREAD_UNHOOKED, DEMO_THREAD_TORN_DOWN };
+struct alloc8_demo_thread {
+    int state;
+    unsigned inits;
+    unsigned cleanups;
+};
+#endif
 
 typedef void (*alloc8_stats_fn)(struct alloc8_demo_stats *);
 
@@ -52,6 +68,16 @@ static inline alloc8_stats_fn alloc8_test_begin(int argc, char **argv, int *stri
         printf("FAIL: --alloc8 given but alloc8_demo_stats_get is not loaded (no LD_PRELOAD?)\n");
         exit(1);
     }
+    return fn;
+}
+
+typedef void (*alloc8_thread_fn)(struct alloc8_demo_thread *);
+
+/* The per-thread view, or NULL when the demo allocator is not loaded. */
+static inline alloc8_thread_fn alloc8_test_thread_fn(void) {
+    void *sym = dlsym(RTLD_DEFAULT, "alloc8_demo_thread_get");
+    alloc8_thread_fn fn;
+    memcpy(&fn, &sym, sizeof fn);
     return fn;
 }
 

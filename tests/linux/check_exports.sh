@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The interposer must export exactly the malloc family, glibc's extras and aliases, and the 20
 # C++ operators, all WITHOUT a symbol version (so versioned references such as
-# aligned_alloc@GLIBC_2.16 bind to them), and nothing of the glue's internals.
+# aligned_alloc@GLIBC_2.16 bind to them), and nothing of the glue's internals. It must not need
+# any __pthread_* symbol (glibc 2.34 and later export none; a library that does fails to load).
 # Usage: check_exports.sh <lib.so> [extra allowed symbol...]
 set -euo pipefail
 lib=$1; shift
@@ -30,6 +31,11 @@ while read -r sym; do
     echo "FAIL: unexpected export $sym (internal state must stay hidden)"; fail=1
   fi
 done <<<"$defined"
+undefined=$(readelf --dyn-syms -W "$lib" | awk '$7 == "UND" && $8 != "" {print $8}')
+if grep -q "^__pthread" <<<"$undefined"; then
+  echo "FAIL: $lib needs symbols glibc 2.34+ no longer exports: $(grep "^__pthread" <<<"$undefined" | tr '\n' ' ')"
+  fail=1
+fi
 versions=$(readelf -V -W "$lib")
 if grep -q "Version definition section" <<<"$versions"; then
   echo "FAIL: $lib defines symbol versions"; fail=1

@@ -77,4 +77,11 @@ esac
 [ -s "$stats" ] || fail "no statistics line: the interposer did not run"
 read -r processes mallocs frees < <(awk '{ n++; for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "malloc") m += kv[2]; if (kv[1] == "free") f += kv[2] } } END { print n, m + 0, f + 0 }' "$stats")
 [ "$mallocs" -gt "$threshold" ] || fail "only $mallocs allocations served (expected more than $threshold)"
-echo "$case: same output with and without the interposer; $processes process(es), malloc=$mallocs free=$frees served by the demo allocator"
+# Thread hooks: every thread was initialised before the allocator served it (no cache made without
+# xxthread_init), and in every process that exited normally each initialised thread was cleaned up.
+bad=$(awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+             if (v["unhooked"] != 0 || v["inits"] != v["cleanups"] || v["inits"] < 1) print }' "$stats")
+[ -z "$bad" ] || fail "thread hooks: a process allocated before init, or inits != cleanups: $bad"
+read -r inits < <(awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "inits") n += kv[2] } } END { print n + 0 }' "$stats")
+[ "$case" != python ] || [ "$inits" -ge 9 ] || fail "python ran 8 threads and its main thread, but only $inits inits"
+echo "$case: same output with and without the interposer; $processes process(es), malloc=$mallocs free=$frees served by the demo allocator; $inits thread inits, as many cleanups"

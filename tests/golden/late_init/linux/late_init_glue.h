@@ -56,6 +56,10 @@ static inline int alloc8_is_boot(const void *ptr) {
     return (uintptr_t)ptr - (uintptr_t)alloc8_glue_boot_area < ALLOC8_BOOT_SIZE;
 }
 
+/* The next definition of `name` after this library in the lookup order (glibc's), looked up once
+   with dlsym(RTLD_NEXT) and cached in *slot; NULL in a static executable. */
+ALLOC8_HIDDEN void *alloc8_glue_next(const char *name, void *_Atomic *slot);
+
 /* Blocks the allocator does not own (entry.owns) go back to the next allocator in line. */
 ALLOC8_HIDDEN void alloc8_glue_foreign_free(void *ptr);
 ALLOC8_HIDDEN size_t alloc8_glue_foreign_usable_size(void *ptr);

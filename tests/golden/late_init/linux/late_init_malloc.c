@@ -169,9 +169,9 @@ __typeof__(mallinfo) __libc_mallinfo ALLOC8_ALIAS(mallinfo);
 __typeof__(mallopt) __libc_mallopt ALLOC8_ALIAS(mallopt);
 #pragma GCC diagnostic pop
 
-/* Blocks the allocator does not own are returned to the next definition in the lookup order
-   (glibc's), found once with dlsym(RTLD_NEXT). */
-static void *alloc8_next(const char *name, void *_Atomic *slot) {
+/* dlsym may allocate (glibc before 2.34 callocs a per-thread dlerror buffer; later versions only
+   for a failed lookup). That is safe: nothing the malloc family calls leads back here. */
+ALLOC8_HIDDEN void *alloc8_glue_next(const char *name, void *_Atomic *slot) {
     void *fn = atomic_load_explicit(slot, memory_order_acquire);
     if (fn == NULL) {
         fn = dlsym(RTLD_NEXT, name);
@@ -180,10 +180,13 @@ static void *alloc8_next(const char *name, void *_Atomic *slot) {
     return fn;
 }
 
+/* Blocks the allocator does not own are returned to the next definition in the lookup order
+   (glibc's). */
+
 ALLOC8_HIDDEN void alloc8_glue_foreign_free(void *ptr) {
     static void *_Atomic slot;
     void (*next_free)(void *);
-    void *fn = alloc8_next("free", &slot);
+    void *fn = alloc8_glue_next("free", &slot);
     if (fn == NULL)
         return; /* no other allocator (static link): leak rather than corrupt */
     memcpy(&next_free, &fn, sizeof fn);
@@ -193,7 +196,7 @@ ALLOC8_HIDDEN void alloc8_glue_foreign_free(void *ptr) {
 ALLOC8_HIDDEN size_t alloc8_glue_foreign_usable_size(void *ptr) {
     static void *_Atomic slot;
     size_t (*next_usable_size)(void *);
-    void *fn = alloc8_next("malloc_usable_size", &slot);
+    void *fn = alloc8_glue_next("malloc_usable_size", &slot);
     if (fn == NULL)
         return 0;
     memcpy(&next_usable_size, &fn, sizeof fn);
