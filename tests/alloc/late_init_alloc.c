@@ -7,6 +7,7 @@
 #include "demo_allocator.h"
 
 #include <dlfcn.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,6 +58,25 @@ void *li_memalign(size_t size, size_t alignment) {
 int li_owns(const void *ptr) {
     li_require_ready("owns");
     return xxmalloc_owns(ptr);
+}
+
+/* Thread hooks (spec: threads): the glue must never call them before li_init has finished. */
+static _Atomic int li_hooks_early;
+
+void li_thread_init(void) {
+    if (!li_ready)
+        atomic_fetch_add(&li_hooks_early, 1);
+    xxthread_init();
+}
+
+void li_thread_cleanup(void) {
+    if (!li_ready)
+        atomic_fetch_add(&li_hooks_early, 1);
+    xxthread_cleanup();
+}
+
+__attribute__((visibility("default"))) int late_init_hooks_before_ready(void) {
+    return atomic_load(&li_hooks_early);
 }
 
 /* For the test program: the blocks li_init allocated while the allocator was not ready. */

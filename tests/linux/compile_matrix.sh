@@ -18,10 +18,18 @@ count=0
 for spec in "${specs[@]}"; do
   out="$work/$(basename "$spec" .yaml)"
   PYTHONPATH="$repo/gen" "$python" -m alloc8gen "$spec" --platform linux --out "$out"
+  variants=("")
+  if compgen -G "$out/linux/*_threads.c" >/dev/null; then
+    # the build-time switches of the thread hooks: off, and on without the pthread_create wrappers
+    variants+=("-DALLOC8_THREAD_HOOKS=0" "-DALLOC8_THREAD_HOOKS=1 -DALLOC8_NO_THREAD_WRAPPERS=1")
+  fi
   for cc in "${compilers[@]}"; do
-    for src in "$out"/linux/*.c; do
-      "$cc" "${flags[@]}" -I"$out/linux" "$src" -o "$work/obj.o"
-      count=$((count + 1))
+    for variant in "${variants[@]}"; do
+      for src in "$out"/linux/*.c; do
+        # shellcheck disable=SC2086 # a variant is zero or more separate flags
+        "$cc" "${flags[@]}" $variant -I"$out/linux" "$src" -o "$work/obj.o"
+        count=$((count + 1))
+      done
     done
   done
 done

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+int ctor_threads_seen(const struct alloc8_demo_thread **seen); /* libctor_threads.so */
 
 int main(void) {
     void **(*boot_blocks)(void) = (void **(*)(void))dlsym(RTLD_DEFAULT, "late_init_boot_blocks");
@@ -52,9 +53,27 @@ int main(void) {
     stats(&after);
     CHECK(after.free_calls - before.free_calls == 1, "the moved block is freed by the allocator");
     CHECK(after.malloc_calls > 0, "the program was served by the allocator after init");
+
+    /* Thread hooks with a late-initialised allocator: the constructor of libctor_threads.so
+     * (linked into this program) started threads before anything else ran. */
+    int (*hooks_early)(void) = (int (*)(void))dlsym(RTLD_DEFAULT, "late_init_hooks_before_ready");
+    const struct alloc8_demo_thread *seen;
+    int created = ctor_threads_seen(&seen);
+    CHECK(created == 3, "the library constructor created its threads (%d)\n", created);
+    for (int i = 0; i < created; i++)
+        CHECK(seen[i].state == DEMO_THREAD_HOOKED && seen[i].inits == 1,
+              "constructor thread %d: init ran before its start routine (state %d, inits %d)\n", i,
+              seen[i].state, (int)seen[i].inits);
+    CHECK(hooks_early != NULL && hooks_early() == 0, "no thread hook ran before li_init finished\n");
+    stats(&after);
+    CHECK(after.thread_inits >= 4 && after.thread_cleanups == after.thread_inits - 1,
+          "every thread but main initialised and cleaned up (inits %llu, cleanups %llu)\n",
+          (unsigned long long)after.thread_inits, (unsigned long long)after.thread_cleanups);
+    CHECK(after.unhooked_caches == 0, "no thread allocated before its init\n");
     if (check_failures)
         return 1;
     printf("bootstrap: 4 re-entrant allocations during init served from the bootstrap area; "
-           "freeing and reallocating them is safe\n");
+           "freeing and reallocating them is safe; 3 threads from a library constructor got their "
+           "hooks, none before the allocator was ready\n");
     return 0;
 }

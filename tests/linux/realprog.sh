@@ -78,10 +78,15 @@ esac
 read -r processes mallocs frees < <(awk '{ n++; for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "malloc") m += kv[2]; if (kv[1] == "free") f += kv[2] } } END { print n, m + 0, f + 0 }' "$stats")
 [ "$mallocs" -gt "$threshold" ] || fail "only $mallocs allocations served (expected more than $threshold)"
 # Thread hooks: every thread was initialised before the allocator served it (no cache made without
-# xxthread_init), and in every process that exited normally each initialised thread was cleaned up.
-bad=$(awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-             if (v["unhooked"] != 0 || v["inits"] != v["cleanups"] || v["inits"] < 1) print }' "$stats")
+# xxthread_init), and in every process that exited normally each initialised thread was cleaned up
+# (the exiting one by the glue's exit handler). Python's Thread.join() returns before the OS thread
+# has finished exiting, so there a thread may still be on its way out when the process exits.
+exact=1
+[ "$case" != python ] || exact=0
+bad=$(awk -v exact=$exact '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+             if (v["unhooked"] != 0 || v["inits"] < 1 || v["cleanups"] < 1 || v["cleanups"] > v["inits"] ||
+                 (exact && v["inits"] != v["cleanups"])) print }' "$stats")
 [ -z "$bad" ] || fail "thread hooks: a process allocated before init, or inits != cleanups: $bad"
 read -r inits < <(awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "inits") n += kv[2] } } END { print n + 0 }' "$stats")
 [ "$case" != python ] || [ "$inits" -ge 9 ] || fail "python ran 8 threads and its main thread, but only $inits inits"
-echo "$case: same output with and without the interposer; $processes process(es), malloc=$mallocs free=$frees served by the demo allocator; $inits thread inits, as many cleanups"
+echo "$case: same output with and without the interposer; $processes process(es), malloc=$mallocs free=$frees served by the demo allocator; $inits thread inits"

@@ -1,6 +1,8 @@
 /* A statically linked program with the demo allocator's static interposer archive: the linker
  * takes malloc & co. from the archive instead of glibc's malloc.o (the __libc_* aliases make the
- * set complete), so even glibc's internal callers such as strdup are served by the allocator. */
+ * set complete), so even glibc's internal callers such as strdup are served by the allocator.
+ * libc's pthread_create cannot be replaced in a static link, so thread hooks run lazily: init
+ * before a thread's first allocation, cleanup when it ends. */
 #define _GNU_SOURCE
 #include "check.h"
 #include "demo_allocator.h"
@@ -11,7 +13,9 @@
 #include <string.h>
 
 static void *worker(void *arg) {
-    (void)arg;
+    struct alloc8_demo_thread *seen = arg;
+    free(malloc(1));
+    alloc8_demo_thread_get(seen);
     for (int i = 0; i < 1000; i++)
         free(malloc((size_t)i));
     return NULL;
@@ -23,7 +27,8 @@ int main(void) {
     char *copy = strdup("glibc's strdup, statically linked");
     void *aligned = aligned_alloc(64, 100);
     pthread_t thread;
-    CHECK(pthread_create(&thread, NULL, worker, NULL) == 0, "pthread_create\n");
+    struct alloc8_demo_thread seen;
+    CHECK(pthread_create(&thread, NULL, worker, &seen) == 0, "pthread_create\n");
     pthread_join(thread, NULL);
     CHECK(copy != NULL && strcmp(copy, "glibc's strdup, statically linked") == 0, "strdup works\n");
     CHECK(aligned != NULL && ((uintptr_t)aligned & 63) == 0, "aligned_alloc(64) is aligned\n");
@@ -33,5 +38,9 @@ int main(void) {
     CHECK(after.malloc_calls - before.malloc_calls >= 1001, "strdup and the thread's mallocs reached the allocator\n");
     CHECK(after.memalign_calls - before.memalign_calls == 1, "aligned_alloc reached the allocator\n");
     CHECK(after.free_calls - before.free_calls >= 1002, "frees reached the allocator\n");
+    CHECK(seen.state == DEMO_THREAD_HOOKED && seen.inits == 1, "the thread got init before its first allocation\n");
+    CHECK(after.thread_inits - before.thread_inits == 1 && after.thread_cleanups - before.thread_cleanups == 1,
+          "one init and one cleanup for the thread\n");
+    CHECK(after.unhooked_caches == 0, "no thread allocated before its init\n");
     return check_report("static link");
 }

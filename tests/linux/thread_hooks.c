@@ -9,6 +9,8 @@
  *           destructor round, and allocation after it still works
  *   churn   10,000 short threads: inits == cleanups == threads, and caches are recycled
  *   timer   SIGEV_THREAD timer callbacks (threads glibc creates itself): init lazily, once
+ *   absent  an interposer built without active hooks (activation: library not linked, or runtime
+ *           with the hook functions missing): nothing is called, threads work as usual
  *   main_pthread_exit  the main thread leaves with pthread_exit while another thread still runs
  *           (the process ends with that thread; thread_exit_cleanup.sh checks the totals) */
 #define _GNU_SOURCE
@@ -306,6 +308,29 @@ static void case_timer(void) {
     CHECK(after.threads_created == 1, "created_flag was set by the lazily initialised threads\n");
 }
 
+static void *absent_body(void *arg) {
+    struct alloc8_demo_thread *seen = arg;
+    *seen = me();
+    sink = malloc(100);
+    free(sink);
+    return (void *)7;
+}
+
+static void case_absent(void) {
+    struct alloc8_demo_stats before = snap();
+    struct alloc8_demo_thread seen;
+    pthread_t t;
+    void *result = NULL;
+    CHECK(pthread_create(&t, NULL, absent_body, &seen) == 0 && pthread_join(t, &result) == 0 &&
+              result == (void *)7,
+          "pthread_create and join work\n");
+    struct alloc8_demo_stats after = snap();
+    CHECK(seen.inits == 0 && seen.state == DEMO_THREAD_NO_CACHE, "no init hook ran in the thread\n");
+    CHECK(after.thread_inits == 0 && after.thread_cleanups == 0, "no hook was ever called\n");
+    CHECK(after.unhooked_caches - before.unhooked_caches == 1,
+          "the allocator managed the thread's cache itself\n");
+}
+
 static void *linger_body(void *arg) {
     (void)arg;
     sleep_ms(50);
@@ -336,7 +361,8 @@ int main(int argc, char **argv) {
     sink = malloc(1); /* the main thread: lazily initialised by its first allocation */
     free(sink);
     struct alloc8_demo_thread m = me();
-    CHECK(m.state == DEMO_THREAD_HOOKED && m.inits == 1 && m.cleanups == 0,
+    int hooks = strcmp(which, "absent") != 0;
+    CHECK(!hooks || (m.state == DEMO_THREAD_HOOKED && m.inits == 1 && m.cleanups == 0),
           "the main thread was initialised lazily, once (state %d, inits %u)\n", m.state, m.inits);
     pthread_key_create(&late_key, late_destructor); /* after the glue's key */
     if (strcmp(which, "paths") == 0)
@@ -345,6 +371,8 @@ int main(int argc, char **argv) {
         case_churn();
     else if (strcmp(which, "timer") == 0)
         case_timer();
+    else if (strcmp(which, "absent") == 0)
+        case_absent();
     else if (strcmp(which, "main_pthread_exit") == 0)
         case_main_pthread_exit();
     else {
