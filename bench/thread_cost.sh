@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Thread hooks cost: the demo allocator's interposer generated from spec/allocator.yaml, built twice
+# from the same generated sources, with the hooks on (-DALLOC8_THREAD_HOOKS=1, as shipped) and
+# off (=0, the code a spec without a `threads:` section gets). Reports, in one run:
+#   - wall time per pthread_create + malloc/free + pthread_join: median of RUNS alternating runs of
+#     THREADS threads each, for glibc alone, hooks off and hooks on, and the on/off ratio;
+#   - callgrind instructions per thread life (hooks on vs off; 2,000 minus 1,000 threads, / 1,000);
+#   - callgrind instructions per malloc(32)/free pair in the main thread (hooks on vs off): the
+#     per-call thread check.
+# Usage: bench/thread_cost.sh [runs (default 9)] [threads per run (default 4000)]
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+runs=${1:-9} threads=${2:-4000}
+python=${ALLOC8_PYTHON:-/usr/bin/python3}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+demo=$repo/examples/demo_allocator
+PYTHONPATH=$repo/gen "$python" -m alloc8gen "$repo/spec/allocator.yaml" --platform linux --out "$work/gen"
+glue=$work/gen/linux
+flags=(-std=c11 -O2 -g -fPIC -fvisibility=hidden -ftls-model=initial-exec -pthread)
+for hooks in 0 1; do
+  gcc "${flags[@]}" -shared -DALLOC8_THREAD_HOOKS=$hooks -fexceptions -I"$glue" -I"$demo" \
+      "$glue"/*.c "$demo"/*.c -o "$work/hooks$hooks.so" -ldl
+done
+gcc -std=c11 -O2 -fno-builtin -pthread "$repo/bench/threads.c" -o "$work/threads"
+gcc -std=c11 -O2 -fno-builtin "$repo/bench/pairs.c" -o "$work/pairs"
+
+seconds() { # <preload or ""> : wall seconds of one run
+  local start end
+  start=$(date +%s%N)
+  LD_PRELOAD=$1 "$work/threads" "$threads"
+  end=$(date +%s%N)
+  echo $((end - start))
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+spread() { sort -n | awk '{ v[NR] = $1 } END { printf "%.0f%%", 100 * (v[NR] - v[1]) / v[int((NR + 1) / 2)] }'; }
+: >"$work/glibc"; : >"$work/off"; : >"$work/on"
+for _ in $(seq "$runs"); do # alternate, so drift on a noisy machine hits all three alike
+  seconds "" >>"$work/glibc"
+  seconds "$work/hooks0.so" >>"$work/off"
+  seconds "$work/hooks1.so" >>"$work/on"
+done
+us() { awk -v ns="$1" -v n="$threads" 'BEGIN { printf "%.1f", ns / n / 1000 }'; }
+g=$(median <"$work/glibc") off=$(median <"$work/off") on=$(median <"$work/on")
+
+instructions() { # <preload> <program> <count>
+  LD_PRELOAD=$1 valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$2" "$3" >/dev/null 2>"$work/vg.log"
+  sed -n 's/^summary: //p' "$work/cg.out"
+}
+per() { # <preload> <program> <small count>
+  local small large
+  small=$(instructions "$1" "$2" "$3")
+  large=$(instructions "$1" "$2" $(($3 * 2)))
+  echo $(((large - small) / $3))
+}
+if command -v valgrind >/dev/null; then
+  t_off=$(per "$work/hooks0.so" "$work/threads" 1000); t_on=$(per "$work/hooks1.so" "$work/threads" 1000)
+  p_off=$(per "$work/hooks0.so" "$work/pairs" 100000); p_on=$(per "$work/hooks1.so" "$work/pairs" 100000)
+else
+  t_off=n/a t_on=n/a p_off=n/a p_on=n/a
+fi
+
+echo "thread hooks: $runs alternating runs of $threads threads each (median; spread = (max-min)/median)"
+echo
+echo "| measure | glibc alone | interposer, hooks off | interposer, hooks on | on / off |"
+echo "|---|---|---|---|---|"
+echo "| wall µs per create + malloc/free + join | $(us "$g") ($(spread <"$work/glibc")) | $(us "$off") ($(spread <"$work/off")) | $(us "$on") ($(spread <"$work/on")) | $(awk -v a="$on" -v b="$off" 'BEGIN { printf "%.3f", a / b }') |"
+echo "| callgrind instructions per thread life | | $t_off | $t_on | +$((t_on - t_off)) |"
+echo "| callgrind instructions per malloc(32)/free pair | | $p_off | $p_on | +$((p_on - p_off)) |"
