@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compile everything the project generates or ships in C with BOTH gcc and clang, as strict C11
-# with every warning an error: the generated glue for every spec we have, and the demo allocator.
+# with every warning an error: the generated glue for every spec we have, the demo allocator and
+# the C runtime.
 # Usage: compile_matrix.sh <repo root> <python with jinja2+yaml>
 set -euo pipefail
 repo=$1 python=$2
@@ -36,6 +37,12 @@ done
 for cc in "${compilers[@]}"; do
   for src in "$repo"/examples/demo_allocator/*.c "$repo"/tests/alloc/*.c; do
     "$cc" "${flags[@]}" -I"$repo/examples/demo_allocator" "$src" -o "$work/obj.o"
+    count=$((count + 1))
+  done
+done
+for cc in "${compilers[@]}"; do
+  for src in "$repo"/runtime/src/*.c; do
+    "$cc" "${flags[@]}" -I"$repo/runtime/include" "$src" -o "$work/obj.o"
     count=$((count + 1))
   done
 done
