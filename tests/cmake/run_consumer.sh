@@ -38,7 +38,9 @@ prefix=$work/prefix
 b0=$work/build-alloc8
 "$cmake" -S "$repo" -B "$b0" -DALLOC8_BUILD_TESTS=OFF -DALLOC8_BUILD_DEMO=OFF -DALLOC8_PYTHON="$python" \
   -DCMAKE_INSTALL_PREFIX="$prefix" >"$b0.log" 2>&1 || { cat "$b0.log"; fail "alloc8 configure failed"; }
+"$cmake" --build "$b0" -j 2 >>"$b0.log" 2>&1 || { cat "$b0.log"; fail "alloc8 build failed"; }
 "$cmake" --install "$b0" >>"$b0.log" 2>&1 || { cat "$b0.log"; fail "alloc8 install failed"; }
+[ -f "$prefix/include/alloc8/current.h" ] && ls "$prefix"/lib*/liballoc8rt.a >/dev/null 2>&1   || fail "the runtime's headers and library were not installed"
 version=$("$prefix/bin/alloc8-gen" --version) || fail "installed alloc8-gen does not run"
 [[ "$version" == alloc8-gen* ]] || fail "installed alloc8-gen printed '$version'"
 b2=$work/build-package
