@@ -43,11 +43,17 @@ struct alloc8_demo_thread {
 
 typedef void (*alloc8_stats_fn)(struct alloc8_demo_stats *);
 
+/* Look up a function of the demo allocator and store it in *fn (NULL when it is not loaded);
+ * memcpy turns the object pointer into a function pointer without a cast warning. */
+static inline void alloc8_test_lookup(const char *name, void *fn, size_t size) {
+    void *sym = dlsym(RTLD_DEFAULT, name);
+    memcpy(fn, &sym, size);
+}
+
 /* The counters function, or NULL when the demo allocator is not loaded. */
 static inline alloc8_stats_fn alloc8_test_stats_fn(void) {
-    void *sym = dlsym(RTLD_DEFAULT, "alloc8_demo_stats_get");
     alloc8_stats_fn fn;
-    memcpy(&fn, &sym, sizeof fn);
+    alloc8_test_lookup("alloc8_demo_stats_get", &fn, sizeof fn);
     return fn;
 }
 
@@ -75,9 +81,8 @@ typedef void (*alloc8_thread_fn)(struct alloc8_demo_thread *);
 
 /* The per-thread view, or NULL when the demo allocator is not loaded. */
 static inline alloc8_thread_fn alloc8_test_thread_fn(void) {
-    void *sym = dlsym(RTLD_DEFAULT, "alloc8_demo_thread_get");
     alloc8_thread_fn fn;
-    memcpy(&fn, &sym, sizeof fn);
+    alloc8_test_lookup("alloc8_demo_thread_get", &fn, sizeof fn);
     return fn;
 }
 
