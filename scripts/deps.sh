@@ -5,6 +5,7 @@ packages=(
   cmake make gcc g++ clang binutils            # build
   python3 python3-jinja2 python3-yaml          # the generator
   git                                          # real-program tests
+  libgc-dev pkg-config                         # the runtime's GC support (Boehm GC)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,8 +1,12 @@
 /* The counting allocator: each block is a system allocation with a header in front of the user
- * pointer linking it into the allocator's list of live blocks, so ownership is exact (a list walk:
- * this is a test aid, not a fast allocator) and destroy can free what is left. */
+ * pointer linking it into the allocator's list of live blocks, so ownership is exact (a list walk
+ * under a lock, as owns() may come from any thread: this is a test aid, not a fast allocator) and
+ * destroy can free what is left. */
 #include "alloc8/counting.h"
+#include "alloc8/registry.h"
+#include "internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 
 struct counting_block {
@@ -13,26 +17,34 @@ struct counting_block {
 
 typedef struct {
     alloc8_allocator base;
+    pthread_mutex_t lock;       /* guards the list and the stats */
     struct counting_block live; /* list head */
     alloc8_allocator_stats stats;
 } counting_allocator;
 
 static void *counting_alloc(alloc8_allocator *self, size_t size, size_t alignment) {
     counting_allocator *c = (counting_allocator *)self;
-    if (!alloc8_valid_alignment(alignment))
+    if (!alloc8_valid_alignment(alignment)) {
+        alloc8_rt_error("alloc8 counting: alignment %zu is not a power of two", alignment);
         return NULL;
+    }
     if (alignment < _Alignof(struct counting_block))
         alignment = _Alignof(struct counting_block);
     size_t header = sizeof(struct counting_block);
-    if (size > SIZE_MAX - header - alignment)
+    if (size > SIZE_MAX - header - alignment) {
+        alloc8_rt_error("alloc8 counting: a request of %zu bytes overflows the size type", size);
         return NULL;
+    }
     char *base = malloc(header + alignment + size);
-    if (base == NULL)
+    if (base == NULL) {
+        alloc8_rt_error("alloc8 counting: out of memory for %zu bytes", size);
         return NULL;
+    }
     uintptr_t user = ((uintptr_t)base + header + alignment - 1) & ~(uintptr_t)(alignment - 1);
     struct counting_block *b = (struct counting_block *)(user - header);
     b->base = base;
     b->size = size;
+    pthread_mutex_lock(&c->lock);
     b->prev = &c->live;
     b->next = c->live.next;
     c->live.next->prev = b;
@@ -40,10 +52,11 @@ static void *counting_alloc(alloc8_allocator *self, size_t size, size_t alignmen
     c->stats.allocations++;
     c->stats.bytes_used += size;
     c->stats.bytes_reserved += header + alignment + size;
+    pthread_mutex_unlock(&c->lock);
     return (void *)user;
 }
 
-static struct counting_block *counting_find(const counting_allocator *c, const void *ptr) {
+static struct counting_block *counting_find(counting_allocator *c, const void *ptr) {
     for (struct counting_block *b = c->live.next; b != &c->live; b = b->next)
         if ((const void *)(b + 1) == ptr)
             return b;
@@ -62,30 +75,43 @@ static void counting_free(alloc8_allocator *self, void *ptr, size_t size, size_t
     counting_allocator *c = (counting_allocator *)self;
     (void)size;
     (void)alignment;
+    pthread_mutex_lock(&c->lock);
     struct counting_block *b = counting_find(c, ptr);
-    if (b == NULL)
-        return; /* not ours: never touch it */
-    c->stats.frees++;
-    counting_unlink(c, b);
+    if (b != NULL) { /* not ours: never touch it */
+        c->stats.frees++;
+        counting_unlink(c, b);
+    }
+    pthread_mutex_unlock(&c->lock);
 }
 
 static void counting_reset(alloc8_allocator *self) {
     counting_allocator *c = (counting_allocator *)self;
+    pthread_mutex_lock(&c->lock);
     while (c->live.next != &c->live)
         counting_unlink(c, c->live.next);
     c->stats.resets++;
+    pthread_mutex_unlock(&c->lock);
 }
 
 static void counting_stats(const alloc8_allocator *self, alloc8_allocator_stats *out) {
-    *out = ((const counting_allocator *)self)->stats;
+    counting_allocator *c = (counting_allocator *)self;
+    pthread_mutex_lock(&c->lock);
+    *out = c->stats;
+    pthread_mutex_unlock(&c->lock);
 }
 
 static int counting_owns(const alloc8_allocator *self, const void *ptr) {
-    return counting_find((const counting_allocator *)self, ptr) != NULL;
+    counting_allocator *c = (counting_allocator *)self;
+    pthread_mutex_lock(&c->lock);
+    int owns = counting_find(c, ptr) != NULL;
+    pthread_mutex_unlock(&c->lock);
+    return owns;
 }
 
 static void counting_destroy(alloc8_allocator *self) {
+    alloc8_unregister(self);
     counting_reset(self);
+    pthread_mutex_destroy(&((counting_allocator *)self)->lock);
     free(self);
 }
 
@@ -95,9 +121,17 @@ static const alloc8_allocator_vtable counting_vtable = {
 
 alloc8_allocator *alloc8_counting_create(void) {
     counting_allocator *c = calloc(1, sizeof *c);
-    if (c == NULL)
+    if (c == NULL) {
+        alloc8_rt_error("alloc8 counting: out of memory creating an allocator");
         return NULL;
+    }
     c->base.vtable = &counting_vtable;
     c->live.prev = c->live.next = &c->live;
+    pthread_mutex_init(&c->lock, NULL);
+    if (alloc8_register(&c->base) != 0) {
+        pthread_mutex_destroy(&c->lock);
+        free(c);
+        return NULL;
+    }
     return &c->base;
 }

@@ -42,8 +42,13 @@ for cc in "${compilers[@]}"; do
 done
 for cc in "${compilers[@]}"; do
   for src in "$repo"/runtime/src/*.c; do
-    "$cc" "${flags[@]}" -I"$repo/runtime/include" "$src" -o "$work/obj.o"
-    count=$((count + 1))
+    # with and without the Boehm GC (when its header is there)
+    for gc in "" -DALLOC8_RT_HAVE_GC=1; do
+      [ -n "$gc" ] && [ ! -f /usr/include/gc/gc.h ] && continue
+      # shellcheck disable=SC2086 # zero or one flag
+      "$cc" "${flags[@]}" $gc -I"$repo/runtime/include" "$src" -o "$work/obj.o"
+      count=$((count + 1))
+    done
   done
 done
 echo "compile matrix: $count compilations (${compilers[*]}; ${#specs[@]} specs) without a warning"

@@ -62,6 +62,12 @@ static inline void alloc8_destroy(alloc8_allocator *a) {
     a->vtable->destroy(a);
 }
 
+/* Why the last call of the runtime on this thread failed (an allocation returning NULL, a create
+ * returning NULL): a sentence such as "alloc8 arena: alignment 24 is not a power of two". Empty
+ * when nothing failed yet. The runtime's allocators set it; an allocator of your own may too. */
+const char *alloc8_last_error(void);
+void alloc8_set_last_error(const char *message);
+
 /* Non-zero iff alignment is a power of two (the only alignments the interface accepts). */
 static inline int alloc8_valid_alignment(size_t alignment) {
     return alignment != 0 && (alignment & (alignment - 1)) == 0;

@@ -1,5 +1,6 @@
 /* alloc8 runtime: a counting allocator over the system allocator. An example of the interface
- * and a test aid: its stats count every call, and it owns exactly the blocks it handed out. */
+ * and a test aid: its stats count every call, and it owns exactly the blocks it handed out. It
+ * registers itself (alloc8/registry.h), so its blocks are freed by owner. */
 #ifndef ALLOC8_COUNTING_H
 #define ALLOC8_COUNTING_H
 
