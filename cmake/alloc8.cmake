@@ -13,6 +13,13 @@
 #   library  not compiled in; alloc8_add_interposer also creates the INTERFACE library
 #            <target>_threads, and `target_link_libraries(<target> PRIVATE <target>_threads)`
 #            switches the hooks on.
+#
+#   alloc8_add_heap(<target> SPEC <spec.yaml> [SOURCES <sources>...] [SHARED] [PLATFORM <p>])
+#
+# generates the spec's `heap:` dispatch (<heap>_allocate, _allocate_norefs, _deallocate; the
+# C++ header with cxx_header) and builds it into the static (or SHARED) library <target>, linked
+# to alloc8::runtime; its users include <heap>.h. A spec may consist of `name` and `heap` alone.
+#
 # Available after add_subdirectory(alloc8) or find_package(alloc8 CONFIG).
 include_guard(GLOBAL)
 
@@ -66,6 +73,58 @@ function(alloc8_generator_command out_var)
   set(${out_var} "${CMAKE_COMMAND}" -E env "PYTHONPATH=${gen_dir}" "${ALLOC8_PYTHON}" -m alloc8gen PARENT_SCOPE)
 endfunction()
 
+# Generate <spec> for <platform> into <out_dir> at build time (again whenever the spec, a template
+# or the generator changes). Sets, in the caller: <prefix>_outputs (the generated files) and
+# <prefix>_<key> for every key=value line of `alloc8-gen --describe`.
+function(_alloc8_generate caller spec platform out_dir prefix)
+  alloc8_generator_command(gen)
+  # The spec decides which files exist (cxx, init, mode, heap): ask the generator now, and
+  # configure again whenever the spec changes.
+  execute_process(COMMAND ${gen} "${spec}" --platform ${platform} --out "${out_dir}" --list-outputs
+                  OUTPUT_VARIABLE outputs ERROR_VARIABLE errors RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${caller}: the spec is not usable:\n${errors}")
+  endif()
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${spec}")
+  string(STRIP "${outputs}" outputs)
+  string(REPLACE "\n" ";" outputs "${outputs}")
+  execute_process(COMMAND ${gen} "${spec}" --platform ${platform} --describe
+                  OUTPUT_VARIABLE facts RESULT_VARIABLE rc ERROR_QUIET)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${caller}: alloc8-gen --describe failed")
+  endif()
+  string(STRIP "${facts}" facts)
+  string(REPLACE "\n" ";" facts "${facts}")
+  foreach(fact IN LISTS facts)
+    if(fact MATCHES "^([a-z_]+)=(.*)$")
+      set(${prefix}_${CMAKE_MATCH_1} "${CMAKE_MATCH_2}" PARENT_SCOPE)
+    endif()
+  endforeach()
+
+  get_property(gen_dir GLOBAL PROPERTY ALLOC8_GEN_DIR)
+  file(GLOB generator_files "${gen_dir}/alloc8gen/*.py")
+  file(GLOB_RECURSE template_files "${gen_dir}/../templates/*.j2")
+  get_filename_component(spec_name "${spec}" NAME)
+  add_custom_command(
+    OUTPUT ${outputs}
+    COMMAND ${gen} "${spec}" --platform ${platform} --out "${out_dir}"
+    DEPENDS "${spec}" ${generator_files} ${template_files}
+    COMMENT "alloc8: generating the ${platform} glue for ${caller} from ${spec_name}"
+    VERBATIM)
+  set(${prefix}_outputs "${outputs}" PARENT_SCOPE)
+endfunction()
+
+# The platform to generate for when none is given: the one being built for.
+function(_alloc8_default_platform out_var)
+  if(CMAKE_SYSTEM_NAME STREQUAL "Darwin")
+    set(${out_var} macos PARENT_SCOPE)
+  elseif(WIN32)
+    set(${out_var} windows PARENT_SCOPE)
+  else()
+    set(${out_var} linux PARENT_SCOPE)
+  endif()
+endfunction()
+
 function(alloc8_add_interposer target)
   cmake_parse_arguments(PARSE_ARGV 1 A8 "STATIC" "SPEC;PLATFORM;THREAD_HOOKS" "SOURCES")
   if(A8_UNPARSED_ARGUMENTS)
@@ -75,41 +134,28 @@ function(alloc8_add_interposer target)
     message(FATAL_ERROR "alloc8_add_interposer(${target}): SPEC <file.yaml> is required")
   endif()
   if(NOT A8_PLATFORM)
-    if(CMAKE_SYSTEM_NAME STREQUAL "Darwin")
-      set(A8_PLATFORM macos)
-    elseif(WIN32)
-      set(A8_PLATFORM windows)
-    else()
-      set(A8_PLATFORM linux)
-    endif()
+    _alloc8_default_platform(A8_PLATFORM)
   endif()
   get_filename_component(spec "${A8_SPEC}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
   if(NOT EXISTS "${spec}")
     message(FATAL_ERROR "alloc8_add_interposer(${target}): spec ${spec} does not exist")
   endif()
   set(out_dir "${CMAKE_CURRENT_BINARY_DIR}/alloc8/${target}")
-  alloc8_generator_command(gen)
-
-  # The spec decides which files exist (cxx, init, mode): ask the generator now, and configure
-  # again whenever the spec changes.
-  execute_process(COMMAND ${gen} "${spec}" --platform ${A8_PLATFORM} --out "${out_dir}" --list-outputs
-                  OUTPUT_VARIABLE outputs ERROR_VARIABLE errors RESULT_VARIABLE rc)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "alloc8_add_interposer(${target}): the spec is not usable:\n${errors}")
+  _alloc8_generate(${target} "${spec}" ${A8_PLATFORM} "${out_dir}" a8)
+  if(NOT a8_glue)
+    message(FATAL_ERROR "alloc8_add_interposer(${target}): ${A8_SPEC} has no 'entry' (it describes only "
+                        "a heap): there is no allocator to interpose; use alloc8_add_heap(${target} SPEC ...)")
   endif()
-  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${spec}")
-  string(STRIP "${outputs}" outputs)
-  string(REPLACE "\n" ";" outputs "${outputs}")
-  execute_process(COMMAND ${gen} "${spec}" --platform ${A8_PLATFORM} --describe
-                  OUTPUT_VARIABLE facts RESULT_VARIABLE rc ERROR_QUIET)
-  if(NOT rc EQUAL 0 OR NOT facts MATCHES "threads=([a-z]+)")
-    message(FATAL_ERROR "alloc8_add_interposer(${target}): alloc8-gen --describe failed")
-  endif()
-  set(activation "${CMAKE_MATCH_1}")
+  set(activation "${a8_threads}")
+  set(outputs "")
   set(thread_file "")
-  foreach(file IN LISTS outputs)
+  foreach(file IN LISTS a8_outputs)
     if(file MATCHES "_threads\\.c$")
       set(thread_file "${file}")
+    endif()
+    # the heap dispatch (if the spec has one) is built by alloc8_add_heap, not into the interposer
+    if(NOT file MATCHES "/${a8_heap}\\.(c|h|hpp)$")
+      list(APPEND outputs "${file}")
     endif()
   endforeach()
   if(DEFINED A8_THREAD_HOOKS AND NOT activation MATCHES "^(build|runtime)$")
@@ -117,17 +163,6 @@ function(alloc8_add_interposer target)
                         "'threads: {activation: build}' (or runtime); this spec has threads=${activation}"
                         "; with activation: library, link ${target}_threads instead")
   endif()
-
-  get_property(gen_dir GLOBAL PROPERTY ALLOC8_GEN_DIR)
-  file(GLOB generator_files "${gen_dir}/alloc8gen/*.py")
-  file(GLOB_RECURSE template_files "${gen_dir}/../templates/*.j2")
-  get_filename_component(spec_name "${spec}" NAME)
-  add_custom_command(
-    OUTPUT ${outputs}
-    COMMAND ${gen} "${spec}" --platform ${A8_PLATFORM} --out "${out_dir}"
-    DEPENDS "${spec}" ${generator_files} ${template_files}
-    COMMENT "alloc8: generating the ${A8_PLATFORM} glue for ${target} from ${spec_name}"
-    VERBATIM)
 
   set(library_sources ${outputs})
   if(activation STREQUAL "library")
@@ -178,4 +213,53 @@ function(alloc8_add_interposer target)
     # -z nodelete: an allocator must never be unloaded while its blocks are alive.
     target_link_options(${target} PRIVATE "LINKER:-z,defs" "LINKER:-z,nodelete")
   endif()
+endfunction()
+
+function(alloc8_add_heap target)
+  cmake_parse_arguments(PARSE_ARGV 1 A8 "SHARED" "SPEC;PLATFORM" "SOURCES")
+  if(A8_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "alloc8_add_heap(${target}): unexpected arguments: ${A8_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT A8_SPEC)
+    message(FATAL_ERROR "alloc8_add_heap(${target}): SPEC <file.yaml> is required")
+  endif()
+  if(NOT A8_PLATFORM)
+    _alloc8_default_platform(A8_PLATFORM)
+  endif()
+  get_filename_component(spec "${A8_SPEC}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  if(NOT EXISTS "${spec}")
+    message(FATAL_ERROR "alloc8_add_heap(${target}): spec ${spec} does not exist")
+  endif()
+  if(NOT TARGET alloc8::runtime)
+    message(FATAL_ERROR "alloc8_add_heap(${target}): the alloc8 runtime (alloc8::runtime) is not "
+                        "available: add_subdirectory(alloc8) or find_package(alloc8 CONFIG) first")
+  endif()
+  set(out_dir "${CMAKE_CURRENT_BINARY_DIR}/alloc8/${target}")
+  _alloc8_generate(${target} "${spec}" ${A8_PLATFORM} "${out_dir}" a8)
+  if(a8_heap STREQUAL "none")
+    message(FATAL_ERROR "alloc8_add_heap(${target}): ${A8_SPEC} has no 'heap' section")
+  endif()
+  if(a8_heap_fallback STREQUAL "gc" AND DEFINED ALLOC8_RUNTIME_HAS_GC AND NOT ALLOC8_RUNTIME_HAS_GC)
+    message(FATAL_ERROR "alloc8_add_heap(${target}): the heap falls back to the GC, but the alloc8 "
+                        "runtime was built without the Boehm GC (Debian: apt-get install libgc-dev, "
+                        "then configure again)")
+  endif()
+  set(heap_sources "")
+  foreach(file IN LISTS a8_outputs)
+    if(file MATCHES "/${a8_heap}\\.(c|h|hpp)$")
+      list(APPEND heap_sources "${file}")
+    endif()
+  endforeach()
+  if(A8_SHARED)
+    add_library(${target} SHARED ${A8_SOURCES} ${heap_sources})
+  else()
+    add_library(${target} STATIC ${A8_SOURCES} ${heap_sources})
+  endif()
+  set_target_properties(${target} PROPERTIES
+    C_STANDARD 11 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF POSITION_INDEPENDENT_CODE ON
+    ALLOC8_GENERATED_DIR "${out_dir}/${A8_PLATFORM}")
+  # <heap>.h (and <heap>.hpp) for the users of the heap
+  target_include_directories(${target} PUBLIC "$<BUILD_INTERFACE:${out_dir}/${A8_PLATFORM}>")
+  # the runtime brings the current allocator, the registry and (with fallback gc) the GC
+  target_link_libraries(${target} PUBLIC alloc8::runtime)
 endfunction()

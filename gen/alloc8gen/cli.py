@@ -77,9 +77,6 @@ def _run(args):
         for line in platforms.describe(spec):
             print(line)
         return 0
-    if spec.heap:
-        print(f"{args.spec}:{spec.heap.line}: note: 'heap' is validated but generates no code yet "
-              "in this version", file=sys.stderr)
     files = [(os.path.join(args.out, path), text) for p in chosen for path, text in render.render(spec, p)]
     if args.list_outputs:
         for path, _ in files:

@@ -12,8 +12,19 @@ def outputs(spec, platform):
     if platform not in GENERATED:
         raise UsageError(f"platform '{platform}' is accepted in specs but not generated yet by this "
                          f"version ({PLANNED[platform]} is planned)")
+    files = _glue_files(spec, platform) if spec.glue else []
+    if spec.heap:
+        # the heap dispatch is portable C11: the same templates for every platform
+        h = spec.heap.name
+        files += [(f"{h}.h", "heap/heap.h.j2"), (f"{h}.c", "heap/heap.c.j2")]
+        if spec.heap.cxx_header:
+            files.append((f"{h}.hpp", "heap/heap.hpp.j2"))
+    return [(f"{platform}/{f}", t) for f, t in files]
+
+
+def _glue_files(spec, platform):
     name = spec.name
-    files = [(f"{name}_glue.h", "common/glue.h.j2"), (f"{name}_malloc.c", "linux/malloc.c.j2")]
+    files = [(f"{name}_glue.h", "common/glue.h.j2"), (f"{name}_malloc.c", f"{platform}/malloc.c.j2")]
     if spec.mode == "prefixed":
         files.append((f"{name}.h", "common/prefixed.h.j2"))
     if spec.has("init"):
@@ -22,7 +33,7 @@ def outputs(spec, platform):
         files.append((f"{name}_cxx.c", "common/cxx.c.j2"))
     if spec.threads:
         files.append((f"{name}_threads.c", f"{platform}/threads.c.j2"))
-    return [(f"{platform}/{f}", t) for f, t in files]
+    return files
 
 
 def describe(spec):
@@ -34,6 +45,9 @@ def describe(spec):
         f"threads={t.activation if t else 'none'}",
         f"threads_default={int(bool(t and t.default_on))}",
         f"thread_hooks_file={spec.name + '_threads.c' if t else ''}",
+        f"glue={int(spec.glue)}",
+        f"heap={spec.heap.name if spec.heap else 'none'}",
+        f"heap_fallback={spec.heap.fallback if spec.heap else 'none'}",
     ]
 
 

@@ -20,6 +20,9 @@ RESERVED_PREFIXES = ("alloc8_",)
 
 TOP_KEYS = ("name", "mode", "platforms", "prefix", "cxx", "entry", "guarantees", "bootstrap_size",
             "threads", "heap")
+GLUE_KEYS = ("mode", "prefix", "cxx", "guarantees", "bootstrap_size", "threads")  # need 'entry'
+# Files the glue for spec <name> may generate: <name>_<suffix>.c/.h (a heap may not take these names).
+GLUE_FILE_SUFFIXES = ("glue", "malloc", "bootstrap", "cxx", "threads")
 GUARANTEE_KEYS = ("alignment", "sets_errno", "free_preserves_errno")
 THREAD_KEYS = ("init", "cleanup", "created_flag", "activation", "enabled")
 HEAP_KEYS = ("name", "fallback", "alignment", "on_exhaustion", "cxx_header")
@@ -87,6 +90,18 @@ class Heap:
     cxx_header: bool = False
     line: int = 0
 
+    FUNCTIONS = ("allocate", "allocate_norefs", "deallocate")
+
+    @property
+    def functions(self):
+        """The C functions the heap defines."""
+        return tuple(f"{self.name}_{f}" for f in self.FUNCTIONS)
+
+    @property
+    def macro(self):
+        """Prefix for the heap's macros (upper case)."""
+        return self.name.upper()
+
 
 @dataclass(frozen=True)
 class Spec:
@@ -110,6 +125,11 @@ class Spec:
 
     def has(self, role):
         return role in self.entries
+
+    @property
+    def glue(self):
+        """Whether the spec describes an allocator to generate glue for (a heap-only spec does not)."""
+        return bool(self.entries)
 
 
 def load_spec(path):
@@ -142,9 +162,17 @@ def _build(ck, root, digest):
                 "'cxx: false' with 'mode: prefixed' (or 'mode: interpose')")
 
     reserved = exports.reserved_names(mode, prefix, cxx, threads="threads" in top)
-    entry_node = ck.require(top, root, "spec", "entry",
-                            "an 'entry:' mapping binding at least malloc, free, usable_size and aligned")
-    entries = _entries(ck, entry_node, reserved)
+    if "entry" in top or "heap" not in top:
+        entry_node = ck.require(top, root, "spec", "entry",
+                                "an 'entry:' mapping binding at least malloc, free, usable_size and aligned")
+        entries = _entries(ck, entry_node, reserved)
+    else:  # a heap-only spec: no allocator glue
+        for key in GLUE_KEYS:
+            if key in top:
+                ck.fail(top[key], f"'{key}' configures the allocator glue, but the spec has no 'entry'",
+                        "an 'entry:' mapping binding the allocator's functions, or only 'name', "
+                        "'platforms' and 'heap' (a heap-only spec)")
+        entries, cxx = {}, False
     guarantees = _guarantees(ck, top["guarantees"]) if "guarantees" in top else Guarantees()
     boot = (ck.integer(top["bootstrap_size"], "bootstrap_size", 4096, 1 << 24, multiple_of=16)
             if "bootstrap_size" in top else 65536)
@@ -152,7 +180,7 @@ def _build(ck, root, digest):
         ck.fail(top["bootstrap_size"], "'bootstrap_size' is set but 'entry' binds no 'init'",
                 "'entry.init' (the bootstrap area serves calls made while init runs), or no 'bootstrap_size'")
     threads = _threads(ck, top["threads"], reserved, entries) if "threads" in top else None
-    heap = _heap(ck, top["heap"], reserved) if "heap" in top else None
+    heap = _heap(ck, top["heap"], reserved, name, entries, threads) if "heap" in top else None
     if prefix is not None:
         _not_reserved(ck, top["prefix"], "prefix", prefix)
     return Spec(path=ck.path, sha256=digest, name=name, mode=mode, platforms=platforms, prefix=prefix,
@@ -270,18 +298,45 @@ def _threads(ck, node, reserved, entries):
     return Threads(activation=activation, enabled=enabled, line=node.line, **syms)
 
 
-def _heap(ck, node, reserved):
+def _exhaustion(ck, node):
+    if node.kind == "scalar" and node.value is None:  # `on_exhaustion: null` is YAML's null
+        return "null"
+    return ck.choice(node, "heap.on_exhaustion", EXHAUSTION)
+
+
+def _heap(ck, node, reserved, spec_name, entries, threads):
     h = ck.mapping(node, "heap", HEAP_KEYS)
     name = ck.ident(ck.require(h, node, "heap", "name", "'name: <C identifier>' (the heap's function prefix)"),
                     "heap.name")
     _not_reserved(ck, h["name"], "heap.name", name, reserved)
+    taken = {e.symbol: f"entry.{role}" for role, e in entries.items()}
+    if threads:
+        taken.update({getattr(threads, k): f"threads.{k}" for k in ("init", "cleanup", "created_flag")
+                      if getattr(threads, k)})
+    for function in (f"{name}_{f}" for f in Heap.FUNCTIONS):
+        if function in reserved or function in taken:
+            ck.fail(h["name"], f"heap '{name}' would define '{function}', which is already "
+                               f"{taken.get(function, 'a name the generated glue defines')}",
+                    "a heap name whose functions <name>_allocate, <name>_allocate_norefs and "
+                    "<name>_deallocate are free")
+    if entries and name in [spec_name] + [f"{spec_name}_{s}" for s in GLUE_FILE_SUFFIXES]:
+        ck.fail(h["name"], f"heap name '{name}' would give its files the names of the glue's files",
+                f"a heap name other than '{spec_name}' and '{spec_name}_<glue|malloc|bootstrap|cxx|threads>'")
+    fallback = ck.choice(h["fallback"], "heap.fallback", FALLBACKS) if "fallback" in h else "gc"
+    if fallback == "allocator" and not entries:
+        ck.fail(h["fallback"], "'heap.fallback' is 'allocator', but the spec has no 'entry' to fall back to",
+                "'fallback: gc' or 'fallback: system', or an 'entry:' mapping binding the allocator")
+    if fallback == "allocator" and "init" in entries:
+        ck.fail(h["fallback"], "'heap.fallback' is 'allocator', which calls the entries directly, but the "
+                               "allocator needs 'entry.init' first (only the glue runs it)",
+                "an allocator that needs no 'init' for 'fallback: allocator', or 'fallback: system' "
+                "(which reaches the allocator through the interposed malloc)")
     return Heap(
         name=name,
-        fallback=ck.choice(h["fallback"], "heap.fallback", FALLBACKS) if "fallback" in h else "gc",
+        fallback=fallback,
         alignment=ck.integer(h["alignment"], "heap.alignment", 1, 4096, power_of_two=True)
         if "alignment" in h else 16,
-        on_exhaustion=ck.choice(h["on_exhaustion"], "heap.on_exhaustion", EXHAUSTION)
-        if "on_exhaustion" in h else "abort",
+        on_exhaustion=_exhaustion(ck, h["on_exhaustion"]) if "on_exhaustion" in h else "abort",
         cxx_header=ck.boolean(h["cxx_header"], "heap.cxx_header") if "cxx_header" in h else False,
         line=node.line,
     )

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Build a separate consumer project against alloc8 both ways a user can: add_subdirectory of the
 # source tree, and find_package(alloc8 CONFIG) after `cmake --install`. Each time the consumer's
-# interposer must serve its check program, and editing the spec (or an installed template) must
-# make the next build regenerate the glue, while a build with no change must not.
+# interposer must serve its check program and its heap (alloc8_add_heap on alloc8::runtime) must
+# work, and editing the spec (or an installed template) must make the next build regenerate the
+# glue, while a build with no change must not.
 # Usage: run_consumer.sh <alloc8 source dir> <work dir> <cmake> <python>
 set -euo pipefail
 repo=$1 work=$2 cmake=$3 python=$4
@@ -16,6 +17,7 @@ build_and_check() { # <build dir> <label>
   "$cmake" --build "$1" -j 2 >"$1.log" 2>&1 || { cat "$1.log"; fail "$2: build failed"; }
   grep -q "alloc8: generating the linux glue for tinyalloc" "$1.log" || fail "$2: the glue was not generated"
   LD_PRELOAD="$1/libtinyalloc.so" "$1/consumer_check" || fail "$2: the interposer did not serve the program"
+  "$1/consumer_heap_check" || fail "$2: the generated heap on the runtime did not work"
 }
 expect_regeneration() { # <build dir> <label> <yes|no>
   "$cmake" --build "$1" -j 2 >"$1.log" 2>&1 || { cat "$1.log"; fail "$2: rebuild failed"; }

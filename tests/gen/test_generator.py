@@ -121,13 +121,32 @@ class Generator(unittest.TestCase):
         self.assertIn("platform 'macos' is not generated yet", both.stderr)
         self.assertTrue(all("/linux/" in p for p in both.stdout.split()))
 
-    def test_sections_not_generated_yet_are_noted(self):
-        spec = self.write(MINIMAL + "threads:\n  init: t_init\nheap:\n  name: jank_heap\n")
-        result = run_cli(spec, "--list-outputs")
-        self.assertEqual(result.returncode, 0)
-        self.assertNotIn("'threads' is validated", result.stderr)
-        self.assertIn("'heap' is validated but generates no code yet", result.stderr)
-        self.assertIn("linux/mini_threads.c", result.stdout)
+    def test_heap_outputs_and_heap_only_specs(self):
+        spec = self.write(MINIMAL + "threads:\n  init: t_init\nheap:\n  name: jank_heap\n  cxx_header: true\n")
+        result = run_cli(spec, "--list-outputs", "--out", "o")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stderr, "")
+        for f in ("mini_malloc.c", "mini_threads.c", "jank_heap.h", "jank_heap.c", "jank_heap.hpp"):
+            self.assertIn(f"o/linux/{f}", result.stdout.split())
+        heap_only = self.write("name: rt\nheap:\n  name: rt_heap\n  fallback: system\n")
+        listed = run_cli(heap_only, "--list-outputs", "--out", "o")
+        self.assertEqual(listed.stdout.split(), ["o/linux/rt_heap.h", "o/linux/rt_heap.c"])
+        facts = run_cli(heap_only, "--describe").stdout.split()
+        self.assertIn("glue=0", facts)
+        self.assertIn("heap=rt_heap", facts)
+        self.assertIn("heap_fallback=system", facts)
+
+    def test_heap_dispatch_code(self):
+        files = self.files("name: rt\nheap:\n  name: h\n  on_exhaustion: null\n  alignment: 64\n")
+        code = files["linux/h.c"]
+        self.assertIn("#define H_ALIGNMENT 64", files["linux/h.h"])
+        self.assertIn("GC_memalign(H_ALIGNMENT, size)", code)  # above the GC's granule
+        self.assertNotIn("abort()", code)  # on_exhaustion: null
+        # deallocate asks the owner (current allocator, then the registry) before the fallback
+        body = code[code.index("void h_deallocate("):]
+        self.assertLess(body.index("alloc8_owns(owner, p)"), body.index("alloc8_owner(p)"))
+        self.assertLess(body.index("alloc8_owner(p)"), body.index("h_fallback_free(p)"))
+        self.assertNotIn("GC_malloc", self.files("name: rt\nheap:\n  name: h\n  fallback: system\n")["linux/h.c"])
 
     def test_thread_hooks_per_activation(self):
         hooks = "threads:\n  init: t_init\n  cleanup: t_done\n  created_flag: t_flag\n"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compile everything the project generates or ships in C with BOTH gcc and clang, as strict C11
 # with every warning an error: the generated glue for every spec we have, the demo allocator and
-# the C runtime.
+# the C runtime; the heaps' C++ headers too.
 # Usage: compile_matrix.sh <repo root> <python with jinja2+yaml>
 set -euo pipefail
 repo=$1 python=$2
@@ -28,9 +28,20 @@ for spec in "${specs[@]}"; do
     for variant in "${variants[@]}"; do
       for src in "$out"/linux/*.c; do
         # shellcheck disable=SC2086 # a variant is zero or more separate flags
-        "$cc" "${flags[@]}" $variant -I"$out/linux" "$src" -o "$work/obj.o"
+        "$cc" "${flags[@]}" $variant -I"$out/linux" -I"$repo/runtime/include" "$src" -o "$work/obj.o"
         count=$((count + 1))
       done
+    done
+  done
+done
+# the heaps' C++ headers, as C++11 and C++17
+for cxx in g++ clang++; do
+  for hpp in "$work"/*/linux/*.hpp; do
+    [ -e "$hpp" ] || continue
+    for std in c++11 c++17; do
+      echo "#include \"$hpp\"" | "$cxx" -x c++ -std=$std -Wall -Wextra -Werror -Wpedantic -fsyntax-only \
+        -I"$(dirname "$hpp")" -I"$repo/runtime/include" -
+      count=$((count + 1))
     done
   done
 done
