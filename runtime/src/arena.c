@@ -86,10 +86,22 @@ static void *arena_alloc_large(arena *a, size_t size, size_t alignment, size_t n
     return (void *)p;
 }
 
-static void *arena_alloc(alloc8_allocator *self, size_t size, size_t alignment);
+/* Bump in the current chunk; the caller has checked that the block fits. */
+static inline void *arena_bump(arena *a, uintptr_t p, size_t size) {
+    a->top = (char *)(p + size);
+    a->stats.allocations++;
+    a->stats.bytes_used += size;
+    return (void *)p;
+}
 
-/* The current chunk is full (or there is none yet): move on, then bump. */
-static void *arena_alloc_slow(arena *a, size_t size, size_t alignment) {
+/* Everything but a fitting request of at least one byte: bad arguments, the next chunk, large
+ * requests. Kept out of line so the fast path stays a leaf. */
+static void *__attribute__((noinline)) arena_alloc_slow(arena *a, size_t size, size_t alignment) {
+    if (!alloc8_valid_alignment(alignment)) {
+        alloc8_rt_error("alloc8 arena: alignment %zu is not a power of two", alignment);
+        return NULL;
+    }
+    size += size == 0; /* distinct pointers for zero-sized requests */
     if (size > SIZE_MAX - alignment) {
         alloc8_rt_error("alloc8 arena: a request of %zu bytes aligned to %zu overflows the size type",
                         size, alignment);
@@ -98,39 +110,37 @@ static void *arena_alloc_slow(arena *a, size_t size, size_t alignment) {
     size_t need = size + alignment - 1; /* enough for any starting address */
     if (need > a->large_threshold)
         return arena_alloc_large(a, size, alignment, need);
-    if (a->cur)
-        a->cur->top = a->top;
-    alloc8_rt_chunk *c = a->cur ? atomic_load_explicit(&a->cur->next, memory_order_relaxed)
-                                : atomic_load_explicit(&a->normal, memory_order_relaxed);
-    if (c == NULL) {
-        if ((c = arena_new_chunk(a, a->next_size, 0)) == NULL)
-            return NULL;
-        if (a->next_size < a->max_chunk_size)
-            a->next_size = a->max_chunk_size / a->growth < a->next_size ? a->max_chunk_size
-                                                                        : a->next_size * a->growth;
+    uintptr_t top = (uintptr_t)a->top, end = (uintptr_t)a->end;
+    uintptr_t p = (top + alignment - 1) & ~(uintptr_t)(alignment - 1);
+    if (a->cur == NULL || p < top || p > end || size > end - p) {
+        if (a->cur)
+            a->cur->top = a->top;
+        alloc8_rt_chunk *c = a->cur ? atomic_load_explicit(&a->cur->next, memory_order_relaxed)
+                                    : atomic_load_explicit(&a->normal, memory_order_relaxed);
+        if (c == NULL) {
+            if ((c = arena_new_chunk(a, a->next_size, 0)) == NULL)
+                return NULL;
+            if (a->next_size < a->max_chunk_size)
+                a->next_size = a->max_chunk_size / a->growth < a->next_size ? a->max_chunk_size
+                                                                            : a->next_size * a->growth;
+        }
+        /* every chunk holds at least large_threshold >= need bytes, so the request fits now */
+        a->cur = c;
+        a->top = c->top;
+        a->end = c->end;
+        p = ((uintptr_t)c->top + alignment - 1) & ~(uintptr_t)(alignment - 1);
     }
-    /* every chunk holds at least large_threshold bytes, so the request fits now */
-    a->cur = c;
-    a->top = c->top;
-    a->end = c->end;
-    return arena_alloc(&a->base, size, alignment);
+    return arena_bump(a, p, size);
 }
 
 static void *arena_alloc(alloc8_allocator *self, size_t size, size_t alignment) {
     arena *a = (arena *)self;
-    if (!alloc8_valid_alignment(alignment)) {
-        alloc8_rt_error("alloc8 arena: alignment %zu is not a power of two", alignment);
-        return NULL;
-    }
-    size += size == 0; /* distinct pointers for zero-sized requests */
     uintptr_t top = (uintptr_t)a->top, end = (uintptr_t)a->end;
     uintptr_t p = (top + alignment - 1) & ~(uintptr_t)(alignment - 1);
-    if (size <= a->large_threshold && p >= top && p <= end && size <= end - p) {
-        a->top = (char *)(p + size);
-        a->stats.allocations++;
-        a->stats.bytes_used += size;
-        return (void *)p;
-    }
+    /* size - 1 wraps for 0, which (like a bad alignment) takes the slow path */
+    if (alloc8_valid_alignment(alignment) && size - 1 < a->large_threshold && p >= top && p <= end &&
+        size <= end - p)
+        return arena_bump(a, p, size);
     return arena_alloc_slow(a, size, alignment);
 }
 

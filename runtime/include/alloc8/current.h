@@ -12,6 +12,12 @@ extern "C" {
 /* This thread's current allocator, or NULL. */
 alloc8_allocator *alloc8_current(void);
 
+#ifndef __cplusplus
+/* The variable behind alloc8_current(), for hot paths such as the generated heap dispatch, which
+ * read it inline. Read it; change it only through push and pop. */
+extern _Thread_local alloc8_allocator *alloc8_current_allocator;
+#endif
+
 /* Make `a` current (NULL: none); returns the previous one, to hand back to alloc8_pop. */
 alloc8_allocator *alloc8_push(alloc8_allocator *a);
 

@@ -22,6 +22,7 @@ void *fb_memalign(size_t alignment, size_t size);
 void fb_free(void *ptr);
 
 static void *fb_heap_fallback(size_t size, int norefs) {
+    size += size == 0; /* malloc(0) may return NULL, which is not exhaustion */
     (void)norefs;
     size_t alignment = FB_HEAP_ALIGNMENT;
     return fb_memalign(alignment, size);
@@ -39,9 +40,12 @@ static void *fb_heap_exhausted(size_t n, const alloc8_allocator *from) {
 }
 
 static inline void *fb_heap_dispatch(size_t n, int norefs) {
-    size_t size = n + (n == 0); /* a distinct block even for 0 bytes */
-    alloc8_allocator *current = alloc8_current();
-    void *p = current ? alloc8_alloc(current, size, FB_HEAP_ALIGNMENT) : fb_heap_fallback(size, norefs);
+    alloc8_allocator *current = alloc8_current_allocator;
+    void *p;
+    if (current == NULL)
+        p = fb_heap_fallback(n, norefs);
+    else
+        p = alloc8_alloc(current, n + (n == 0), FB_HEAP_ALIGNMENT); /* a distinct block even for 0 bytes */
     if (FB_HEAP_UNLIKELY(p == NULL))
         return fb_heap_exhausted(n, current);
     return p;
@@ -59,7 +63,7 @@ void fb_heap_deallocate(size_t n, void *p) {
     if (p == NULL)
         return;
     /* by owner, never by which allocator is current: a block may outlive the scope it came from */
-    alloc8_allocator *owner = alloc8_current();
+    alloc8_allocator *owner = alloc8_current_allocator;
     if (owner == NULL || !alloc8_owns(owner, p))
         owner = alloc8_owner(p);
     if (owner != NULL)

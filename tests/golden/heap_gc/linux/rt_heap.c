@@ -53,9 +53,12 @@ static void *rt_heap_exhausted(size_t n, const alloc8_allocator *from) {
 }
 
 static inline void *rt_heap_dispatch(size_t n, int norefs) {
-    size_t size = n + (n == 0); /* a distinct block even for 0 bytes */
-    alloc8_allocator *current = alloc8_current();
-    void *p = current ? alloc8_alloc(current, size, RT_HEAP_ALIGNMENT) : rt_heap_fallback(size, norefs);
+    alloc8_allocator *current = alloc8_current_allocator;
+    void *p;
+    if (current == NULL)
+        p = rt_heap_fallback(n, norefs);
+    else
+        p = alloc8_alloc(current, n + (n == 0), RT_HEAP_ALIGNMENT); /* a distinct block even for 0 bytes */
     if (RT_HEAP_UNLIKELY(p == NULL))
         return rt_heap_exhausted(n, current);
     return p;
@@ -73,7 +76,7 @@ void rt_heap_deallocate(size_t n, void *p) {
     if (p == NULL)
         return;
     /* by owner, never by which allocator is current: a block may outlive the scope it came from */
-    alloc8_allocator *owner = alloc8_current();
+    alloc8_allocator *owner = alloc8_current_allocator;
     if (owner == NULL || !alloc8_owns(owner, p))
         owner = alloc8_owner(p);
     if (owner != NULL)

@@ -17,6 +17,7 @@
 #endif
 
 static void *sys_heap_fallback(size_t size, int norefs) {
+    size += size == 0; /* malloc(0) may return NULL, which is not exhaustion */
     (void)norefs;
     if (SYS_HEAP_ALIGNMENT <= _Alignof(max_align_t))
         return malloc(size);
@@ -37,9 +38,12 @@ static void *sys_heap_exhausted(size_t n, const alloc8_allocator *from) {
 }
 
 static inline void *sys_heap_dispatch(size_t n, int norefs) {
-    size_t size = n + (n == 0); /* a distinct block even for 0 bytes */
-    alloc8_allocator *current = alloc8_current();
-    void *p = current ? alloc8_alloc(current, size, SYS_HEAP_ALIGNMENT) : sys_heap_fallback(size, norefs);
+    alloc8_allocator *current = alloc8_current_allocator;
+    void *p;
+    if (current == NULL)
+        p = sys_heap_fallback(n, norefs);
+    else
+        p = alloc8_alloc(current, n + (n == 0), SYS_HEAP_ALIGNMENT); /* a distinct block even for 0 bytes */
     if (SYS_HEAP_UNLIKELY(p == NULL))
         return sys_heap_exhausted(n, current);
     return p;
@@ -57,7 +61,7 @@ void sys_heap_deallocate(size_t n, void *p) {
     if (p == NULL)
         return;
     /* by owner, never by which allocator is current: a block may outlive the scope it came from */
-    alloc8_allocator *owner = alloc8_current();
+    alloc8_allocator *owner = alloc8_current_allocator;
     if (owner == NULL || !alloc8_owns(owner, p))
         owner = alloc8_owner(p);
     if (owner != NULL)
