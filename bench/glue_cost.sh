@@ -11,6 +11,8 @@ command -v valgrind >/dev/null || { echo "glue_cost: valgrind is required (apt-g
 [ -f "$build/liballoc8demo.so" ] || { cmake -S "$repo" -B "$build" >/dev/null && cmake --build "$build" --target alloc8demo >/dev/null; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
 demo=$repo/examples/demo_allocator
 flags=(-std=c11 -O2 -fno-builtin -g)
 # the demo allocator with its entry points exported, for the direct calls
@@ -18,16 +20,8 @@ gcc "${flags[@]}" -fPIC -shared -fno-semantic-interposition -ftls-model=initial-
 gcc "${flags[@]}" -DALLOC8_BENCH_DIRECT "$repo/bench/pairs.c" -o "$work/pairs_direct" -L"$work" -ldemo_direct -Wl,-rpath,"$work"
 gcc "${flags[@]}" "$repo/bench/pairs.c" -o "$work/pairs_malloc"
 
-instructions() { # <pairs> <command...>: total instructions executed (LD_PRELOAD from $preload)
-  local pairs=$1; shift
-  LD_PRELOAD=${preload:-} valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$@" "$pairs" >/dev/null 2>"$work/vg.log"
-  sed -n 's/^summary: //p' "$work/cg.out"
-}
-per_pair() { # <command...>
-  local small large
-  small=$(instructions 100000 "$@")
-  large=$(instructions 200000 "$@")
-  echo $(((large - small) / 100000))
+per_pair() { # <command...> (LD_PRELOAD from $preload)
+  LD_PRELOAD=${preload:-} per_unit 100000 "$@"
 }
 glibc=$(per_pair "$work/pairs_malloc")
 direct=$(per_pair "$work/pairs_direct")

@@ -11,6 +11,8 @@ runs=${1:-9} count=${2:-4000000}
 python=${ALLOC8_PYTHON:-/usr/bin/python3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
 PYTHONPATH=$repo/gen "$python" -m alloc8gen "$repo/bench/heap.yaml" --platform linux --out "$work/gen"
 gcc -std=c11 -O2 -g -pthread -DALLOC8_RT_HAVE_GC=1 -I"$repo/runtime/include" -I"$work/gen/linux" \
     "$repo/bench/heap.c" "$work/gen/linux/bench_heap.c" "$repo"/runtime/src/*.c -o "$work/heap" -lgc
@@ -23,8 +25,6 @@ ns() { # <mode> : wall ns per node of one run
   end=$(date +%s%N)
   awk -v t=$((end - start)) -v n="$count" 'BEGIN { printf "%.2f\n", t / n }'
 }
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-spread() { sort -n | awk '{ v[NR] = $1 } END { printf "%.0f%%", 100 * (v[NR] - v[1]) / v[int((NR + 1) / 2)] }'; }
 for m in "${modes[@]}"; do : >"$work/$m"; done
 for _ in $(seq "$runs"); do # alternate, so drift on a noisy machine hits every workload alike
   for m in "${modes[@]}"; do ns "$m" >>"$work/$m"; done
@@ -32,14 +32,9 @@ done
 declare -A med ins
 for m in "${modes[@]}"; do med[$m]=$(median <"$work/$m"); done
 
-instructions() { # <mode> <count>
-  valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$work/heap" "$1" "$2" >/dev/null 2>"$work/vg.log"
-  sed -n 's/^summary: //p' "$work/cg.out"
-}
-small=$((count / 10))
 for m in "${modes[@]}"; do
   if command -v valgrind >/dev/null; then
-    ins[$m]=$(( ($(instructions "$m" $((small * 2))) - $(instructions "$m" "$small")) / small ))
+    ins[$m]=$(per_unit $((count / 10)) "$work/heap" "$m")
   else
     ins[$m]=n/a
   fi

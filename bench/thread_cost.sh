@@ -14,6 +14,8 @@ runs=${1:-9} threads=${2:-4000}
 python=${ALLOC8_PYTHON:-/usr/bin/python3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
 demo=$repo/examples/demo_allocator
 PYTHONPATH=$repo/gen "$python" -m alloc8gen "$repo/spec/allocator.yaml" --platform linux --out "$work/gen"
 glue=$work/gen/linux
@@ -32,8 +34,6 @@ seconds() { # <preload or ""> : wall seconds of one run
   end=$(date +%s%N)
   echo $((end - start))
 }
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-spread() { sort -n | awk '{ v[NR] = $1 } END { printf "%.0f%%", 100 * (v[NR] - v[1]) / v[int((NR + 1) / 2)] }'; }
 : >"$work/glibc"; : >"$work/off"; : >"$work/on"
 for _ in $(seq "$runs"); do # alternate, so drift on a noisy machine hits all three alike
   seconds "" >>"$work/glibc"
@@ -43,15 +43,8 @@ done
 us() { awk -v ns="$1" -v n="$threads" 'BEGIN { printf "%.1f", ns / n / 1000 }'; }
 g=$(median <"$work/glibc") off=$(median <"$work/off") on=$(median <"$work/on")
 
-instructions() { # <preload> <program> <count>
-  LD_PRELOAD=$1 valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$2" "$3" >/dev/null 2>"$work/vg.log"
-  sed -n 's/^summary: //p' "$work/cg.out"
-}
 per() { # <preload> <program> <small count>
-  local small large
-  small=$(instructions "$1" "$2" "$3")
-  large=$(instructions "$1" "$2" $(($3 * 2)))
-  echo $(((large - small) / $3))
+  LD_PRELOAD=$1 per_unit "$3" "$2"
 }
 if command -v valgrind >/dev/null; then
   t_off=$(per "$work/hooks0.so" "$work/threads" 1000); t_on=$(per "$work/hooks1.so" "$work/threads" 1000)

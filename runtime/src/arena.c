@@ -3,6 +3,7 @@
  * max_chunk_size. A request needing more than large_threshold bytes gets a dedicated chunk. Reset
  * zeroes the bytes that were used, so stale pointers in them cannot keep GC objects alive, and
  * keeps every chunk for the next round. */
+#include "alloc8/gc.h"
 #include "alloc8/registry.h"
 #include "internal.h"
 
@@ -249,13 +250,12 @@ static int arena_configure(arena *a, const alloc8_arena_options *o) {
     }
     alloc8_roots roots = o->roots;
     if (roots == ALLOC8_ROOTS_DEFAULT)
-        roots = alloc8_rt_roots_supported(ALLOC8_ROOTS_PUSH_CALLBACK) ? ALLOC8_ROOTS_PUSH_CALLBACK
-                                                                     : ALLOC8_ROOTS_NONE;
+        roots = alloc8_gc_available() ? ALLOC8_ROOTS_PUSH_CALLBACK : ALLOC8_ROOTS_NONE;
     if (roots < ALLOC8_ROOTS_DEFAULT || roots > ALLOC8_ROOTS_NONE) {
         alloc8_rt_error("alloc8 arena: roots %d is not an alloc8_roots strategy", (int)roots);
         return -1;
     }
-    if (!alloc8_rt_roots_supported(roots)) {
+    if (roots != ALLOC8_ROOTS_NONE && !alloc8_gc_available()) {
         alloc8_rt_error("alloc8 arena: the %s strategy needs the Boehm GC, and this alloc8 runtime was "
                         "built without it (install libgc-dev and rebuild)", alloc8_roots_name(roots));
         return -1;

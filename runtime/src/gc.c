@@ -119,11 +119,6 @@ void alloc8_rt_roots_detach(alloc8_rt_roots *roots) {
 
 static _Atomic int add_roots_used;
 
-int alloc8_rt_roots_supported(alloc8_roots strategy) {
-    (void)strategy;
-    return 1;
-}
-
 void *alloc8_rt_chunk_alloc(alloc8_roots strategy, size_t bytes) {
     void *memory;
     if (strategy != ALLOC8_ROOTS_NONE && alloc8_gc_register_thread() != 0)
@@ -177,10 +172,6 @@ int alloc8_gc_init(void) {
 int alloc8_gc_register_thread(void) {
     alloc8_rt_error("alloc8 gc: this alloc8 runtime was built without the Boehm GC");
     return -1;
-}
-
-int alloc8_rt_roots_supported(alloc8_roots strategy) {
-    return strategy == ALLOC8_ROOTS_NONE;
 }
 
 void *alloc8_rt_chunk_alloc(alloc8_roots strategy, size_t bytes) {

@@ -31,7 +31,6 @@ typedef struct alloc8_rt_roots {
 
 /* gc.c: chunk memory per strategy. chunk_alloc returns `bytes` zeroed bytes made visible to the
  * GC as the strategy says (NULL with the error recorded); chunk_free undoes it. */
-int alloc8_rt_roots_supported(alloc8_roots strategy);
 void *alloc8_rt_chunk_alloc(alloc8_roots strategy, size_t bytes);
 void alloc8_rt_chunk_free(alloc8_roots strategy, void *memory, size_t bytes);
 /* push_callback: make the GC scan (or stop scanning) every chunk on `roots`' lists. */
