@@ -6,13 +6,27 @@ packages=(
   python3 python3-jinja2 python3-yaml          # the generator
   git                                          # real-program tests
   libgc-dev pkg-config                         # the runtime's GC support (Boehm GC)
+  libmimalloc-dev libgoogle-perftools-dev libjemalloc-dev   # allocators of the shipped bindings
+  valgrind                                     # benchmarks: instruction counts (callgrind)
+  sqlite3 perl xz-utils nodejs                 # the real-program corpus
 )
+# Python's own regression tests for the corpus, for the /usr/bin/python3 in use (optional).
+if [ -x /usr/bin/python3 ]; then
+  py_version=$(/usr/bin/python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+  optional=("libpython${py_version}-testsuite")
+else
+  optional=()
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-echo "alloc8: installing missing Debian packages: ${missing[*]}"
+optional_missing=()
+for p in "${optional[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || optional_missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && [ ${#optional_missing[@]} -eq 0 ] && exit 0
+echo "alloc8: installing missing Debian packages: ${missing[*]} ${optional_missing[*]}"
 if ! command -v apt-get >/dev/null; then
   echo "alloc8: apt-get not found; please install: ${missing[*]}" >&2
   exit 1
@@ -25,4 +39,8 @@ if [ "$(id -u)" != 0 ]; then
   fi
 fi
 "${sudo[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install() { DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "$@" >/dev/null; }
+[ ${#missing[@]} -eq 0 ] || install "${missing[@]}"
+for p in "${optional_missing[@]}"; do
+  install "$p" || echo "alloc8: note: $p is not available; the corpus skips Python's regression tests"
+done

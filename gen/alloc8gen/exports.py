@@ -17,6 +17,15 @@ LIBC_ALIASES = (
 )
 
 
+
+def yieldable_names(mode):
+    """Exported names an entry may bind (the glue then leaves the name to the allocator instead of
+    defining it): glibc's own entry points, for a passthrough binding to glibc."""
+    if mode != "interpose":
+        return frozenset()
+    return frozenset([a for a, _ in LIBC_ALIASES] + ["malloc_usable_size"])
+
+
 class CxxOperator:
     """One of the 20 replaceable global operator new/delete functions (Itanium C++ ABI)."""
 

@@ -42,7 +42,3 @@ ROLES = {r.name: r for r in (
          "initialise the allocator; called once, lazily; re-entrant calls meanwhile get bootstrap memory"),
 )}
 
-
-def signature(role):
-    """The C signature of a role as a comparable tuple (return type, parameter types)."""
-    return (role.ret, tuple(t for t, _ in role.params))

@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, field
 
 from . import exports, yamlsource
-from .roles import ROLES, signature
+from .roles import ROLES
 from .schema import Checker
 
 PLATFORMS = ("linux", "macos", "windows")
@@ -23,10 +23,19 @@ TOP_KEYS = ("name", "mode", "platforms", "prefix", "cxx", "entry", "guarantees",
 GLUE_KEYS = ("mode", "prefix", "cxx", "guarantees", "bootstrap_size", "threads")  # need 'entry'
 # Files the glue for spec <name> may generate: <name>_<suffix>.c/.h (a heap may not take these names).
 GLUE_FILE_SUFFIXES = ("glue", "malloc", "bootstrap", "cxx", "threads")
-GUARANTEE_KEYS = ("alignment", "sets_errno", "free_preserves_errno")
+GUARANTEE_KEYS = ("alignment", "sets_errno", "free_preserves_errno", "free_accepts_null", "accepts_zero_size",
+                  "alignment_by_size")
 THREAD_KEYS = ("init", "cleanup", "created_flag", "activation", "enabled")
 HEAP_KEYS = ("name", "fallback", "alignment", "on_exhaustion", "cxx_header")
 ENTRY_FORM_KEYS = ("symbol", "args")
+
+
+# Argument forms beyond the canonical parameters (docs/spec.md, "entry"): name -> (C type, the
+# canonical parameters it stands for, C expression). Integer constants are passed as `int`.
+DERIVED_ARGS = {
+    "lg_alignment": ("int", ("alignment",), "(int)__builtin_ctzll(alignment)"),  # jemalloc MALLOCX_ALIGN
+    "total": ("size_t", ("count", "size"), "count * size"),  # calloc as one size (overflow checked first)
+}
 
 
 @dataclass(frozen=True)
@@ -34,24 +43,45 @@ class Entry:
     """A role bound to one of the allocator's symbols."""
     role: object      # roles.Role
     symbol: str
-    order: tuple      # parameter names in the symbol's own order
+    order: tuple      # the symbol's arguments: canonical names, DERIVED_ARGS names or int constants
 
     @property
     def params(self):
+        """(C type, parameter name) of the allocator's function, in its own order."""
         types = dict((n, t) for t, n in self.role.params)
-        return tuple((types[n], n) for n in self.order)
+        out = []
+        for i, item in enumerate(self.order):
+            if isinstance(item, int):
+                out.append(("int", f"arg{i}"))
+            elif item in DERIVED_ARGS:
+                out.append((DERIVED_ARGS[item][0], item))
+            else:
+                out.append((types[item], item))
+        return tuple(out)
+
+    @property
+    def prototype(self):
+        """The C signature as a comparable tuple (return type, parameter types)."""
+        return (self.role.ret, tuple(t for t, _ in self.params))
 
     @property
     def decl(self):
         """C prototype of the allocator's function."""
+        return self.declaration(self.symbol)
+
+    def declaration(self, name):
         args = ", ".join(f"{t}{'' if t.endswith('*') else ' '}{n}" for t, n in self.params) or "void"
         ret = self.role.ret
-        return f"{ret}{'' if ret.endswith('*') else ' '}{self.symbol}({args})"
+        return f"{ret}{'' if ret.endswith('*') else ' '}{name}({args})"
 
     @property
     def call(self):
         """A call of the allocator's function using the canonical parameter names."""
-        return f"{self.symbol}({', '.join(self.order)})"
+        def expr(item):
+            if isinstance(item, int):
+                return str(item)
+            return DERIVED_ARGS[item][2] if item in DERIVED_ARGS else item
+        return f"{self.symbol}({', '.join(expr(i) for i in self.order)})"
 
 
 @dataclass(frozen=True)
@@ -59,6 +89,9 @@ class Guarantees:
     alignment: int = 16
     sets_errno: bool = False
     free_preserves_errno: bool = False
+    free_accepts_null: bool = False
+    accepts_zero_size: bool = True
+    alignment_by_size: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,6 +150,7 @@ class Spec:
     bootstrap_size: int = 65536
     threads: Threads = None
     heap: Heap = None
+    kept: frozenset = frozenset()  # exported names left to the allocator (entries bound to them)
 
     @property
     def file_name(self):
@@ -165,7 +199,7 @@ def _build(ck, root, digest):
     if "entry" in top or "heap" not in top:
         entry_node = ck.require(top, root, "spec", "entry",
                                 "an 'entry:' mapping binding at least malloc, free, usable_size and aligned")
-        entries = _entries(ck, entry_node, reserved)
+        entries = _entries(ck, entry_node, reserved - exports.yieldable_names(mode))
     else:  # a heap-only spec: no allocator glue
         for key in GLUE_KEYS:
             if key in top:
@@ -185,7 +219,8 @@ def _build(ck, root, digest):
         _not_reserved(ck, top["prefix"], "prefix", prefix)
     return Spec(path=ck.path, sha256=digest, name=name, mode=mode, platforms=platforms, prefix=prefix,
                 cxx=cxx, entries=entries, guarantees=guarantees, bootstrap_size=boot,
-                threads=threads, heap=heap)
+                threads=threads, heap=heap,
+                kept=frozenset(e.symbol for e in entries.values()) & exports.yieldable_names(mode))
 
 
 def _platforms(ck, node):
@@ -236,16 +271,38 @@ def _entries(ck, node, reserved):
     return {k: v for k, v in entries.items() if "@" not in k}
 
 
+INT_MIN, INT_MAX = -(1 << 31), (1 << 31) - 1
+
+
 def _order(ck, node, where, role):
+    """The symbol's arguments: each canonical parameter exactly once (itself, or through a derived
+    form such as lg_alignment), plus any int constants (flags)."""
     canonical = [n for _, n in role.params]
-    expected = f"a list ordering exactly the parameters {', '.join(canonical) or '(none)'}"
+    derived = [d for d, (_, covers, _) in DERIVED_ARGS.items() if set(covers) <= set(canonical)]
+    expected = (f"a list ordering exactly the parameters {', '.join(canonical) or '(none)'}"
+                + (f" (or {', '.join(derived)} in their place)" if derived else "")
+                + ", plus int constants such as flags")
     items = ck.sequence(node, f"{where}.args", expected)
-    if not canonical and items:
-        ck.fail(node, f"'{where}' takes no arguments", "no 'args', or 'args: []'")
-    names = [ck.choice(i, f"{where}.args", canonical) for i in items]
-    if sorted(names) != sorted(canonical):
-        ck.fail(node, f"'{where}.args' is [{', '.join(names)}]", expected)
-    return tuple(names)
+    order, covered = [], []
+    for item in items:
+        if item.kind == "scalar" and isinstance(item.value, int) and not isinstance(item.value, bool):
+            if not INT_MIN <= item.value <= INT_MAX:
+                ck.fail(item, f"'{where}.args' has the constant {item.value}, which does not fit in an int",
+                        f"an integer from {INT_MIN} to {INT_MAX}")
+            order.append(item.value)
+            continue
+        if not canonical:
+            ck.fail(item, f"'{where}' takes no arguments", "no 'args', or only int constants")
+        name = ck.choice(item, f"{where}.args", canonical + derived)
+        for param in DERIVED_ARGS[name][1] if name in DERIVED_ARGS else (name,):
+            if param in covered:
+                ck.fail(item, f"'{where}.args' passes '{param}' twice", expected)
+            covered.append(param)
+        order.append(name)
+    if sorted(covered) != sorted(canonical):
+        missing = [n for n in canonical if n not in covered]
+        ck.fail(node, f"'{where}.args' does not pass {', '.join(missing)}", expected)
+    return tuple(order)
 
 
 def _one_signature_per_symbol(ck, entries):
@@ -254,21 +311,20 @@ def _one_signature_per_symbol(ck, entries):
         if "@" in key:
             continue
         other = by_symbol.setdefault(e.symbol, e)
-        if other is not e and (signature(other.role) != signature(e.role) or other.order != e.order):
+        if other is not e and other.prototype != e.prototype:
             ck.fail(entries[key + "@line"],
-                    f"'{e.symbol}' is bound to both '{other.role.name}' and '{e.role.name}', which have different C signatures",
-                    "a distinct function for each of these entry points")
+                    f"'{e.symbol}' is bound to both '{other.role.name}' and '{e.role.name}' with different C "
+                    f"signatures ({other.declaration('f')} and {e.declaration('f')})",
+                    "a distinct function for each of these entry points, or args giving both the same "
+                    "parameter types")
 
 
 def _guarantees(ck, node):
     g = ck.mapping(node, "guarantees", GUARANTEE_KEYS)
-    return Guarantees(
-        alignment=ck.integer(g["alignment"], "guarantees.alignment", 8, 4096, power_of_two=True)
-        if "alignment" in g else 16,
-        sets_errno=ck.boolean(g["sets_errno"], "guarantees.sets_errno") if "sets_errno" in g else False,
-        free_preserves_errno=ck.boolean(g["free_preserves_errno"], "guarantees.free_preserves_errno")
-        if "free_preserves_errno" in g else False,
-    )
+    values = {key: ck.boolean(value, f"guarantees.{key}") for key, value in g.items() if key != "alignment"}
+    if "alignment" in g:
+        values["alignment"] = ck.integer(g["alignment"], "guarantees.alignment", 8, 4096, power_of_two=True)
+    return Guarantees(**values)
 
 
 def _threads(ck, node, reserved, entries):

@@ -13,7 +13,8 @@ from alloc8gen import render
 from alloc8gen.spec import load_spec
 
 GOLDEN = REPO / "tests" / "golden"
-SPECS = [REFERENCE_SPEC] + sorted((REPO / "tests" / "specs" / "build").glob("*.yaml"))
+SPECS = ([REFERENCE_SPEC] + sorted((REPO / "tests" / "specs" / "build").glob("*.yaml"))
+         + sorted((REPO / "bindings").glob("*.yaml")))
 
 
 class Golden(unittest.TestCase):

@@ -34,7 +34,7 @@ ALLOC8_EXPORT void *realloc(void *ptr, size_t size) {
 /* glibc semantics: small alignments are plain allocations, other non-powers of two are rounded up. */
 ALLOC8_EXPORT void *memalign(size_t alignment, size_t size) {
     if (alignment <= ALLOC8_MIN_ALIGN)
-        return alloc8_core_malloc(size);
+        return alloc8_core_aligned(ALLOC8_MIN_ALIGN, size);
     if (alignment > SIZE_MAX / 2 + 1) {
         errno = EINVAL;
         return NULL;
