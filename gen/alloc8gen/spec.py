@@ -199,7 +199,7 @@ def _build(ck, root, digest):
     if "entry" in top or "heap" not in top:
         entry_node = ck.require(top, root, "spec", "entry",
                                 "an 'entry:' mapping binding at least malloc, free, usable_size and aligned")
-        entries = _entries(ck, entry_node, reserved - exports.yieldable_names(mode))
+        entries = _entries(ck, entry_node, reserved, exports.yieldable_names(mode))
     else:  # a heap-only spec: no allocator glue
         for key in GLUE_KEYS:
             if key in top:
@@ -236,16 +236,17 @@ def _platforms(ck, node):
     return tuple(seen)
 
 
-def _not_reserved(ck, node, where, value, reserved=()):
+def _not_reserved(ck, node, where, value, reserved=(),
+                  expected="the allocator's own function name, not one the glue exports"):
     if value in reserved:
-        ck.fail(node, f"'{where}' is '{value}', a name the generated glue defines itself",
-                "the allocator's own function name, not one the glue exports")
+        ck.fail(node, f"'{where}' is '{value}', a name the generated glue defines itself", expected)
     if value.startswith(RESERVED_PREFIXES):
         ck.fail(node, f"'{where}' is '{value}', which uses the prefix 'alloc8_' reserved for the glue",
                 "a name without the 'alloc8_' prefix")
 
 
-def _entries(ck, node, reserved):
+def _entries(ck, node, reserved, yieldable):
+    """The entry bindings; a symbol in `yieldable` is an exported name left to the allocator."""
     fields = ck.mapping(node, "entry", tuple(ROLES))
     entries = {}
     for role_name, value in fields.items():
@@ -260,7 +261,10 @@ def _entries(ck, node, reserved):
             sym_node = value
             symbol = ck.ident(value, where, "a C function name, or a mapping with 'symbol' and 'args'")
             order = tuple(n for _, n in role.params)
-        _not_reserved(ck, sym_node, where, symbol, reserved)
+        _not_reserved(ck, sym_node, where, symbol, reserved - yieldable,
+                      "the allocator's own function name" + (
+                          " (of the names the glue exports, only glibc's __libc_* functions and "
+                          "malloc_usable_size can be entries)" if yieldable else ", not one the glue exports"))
         entries[role_name] = Entry(role, symbol, order)
         entries[role_name + "@line"] = sym_node.line
     missing = [r for r in ROLES.values() if r.required and r.name not in entries]

@@ -49,6 +49,36 @@ class Generator(unittest.TestCase):
         self.assertIn("void *mi_malloc_aligned(size_t size, size_t alignment);", glue)
         self.assertIn("alloc8_entry_aligned(size_t alignment, size_t size) { return mi_malloc_aligned(size, alignment); }", glue)
 
+    def test_constant_and_derived_arguments(self):
+        text = textwrap.dedent("""\
+            name: je
+            entry:
+              malloc: {symbol: mallocx, args: [size, 0]}
+              free: {symbol: dallocx, args: [ptr, 0]}
+              usable_size: {symbol: sallocx, args: [ptr, -1]}
+              aligned: {symbol: mallocx, args: [size, lg_alignment]}
+              calloc: {symbol: mallocx, args: [total, 64]}
+            guarantees: {accepts_zero_size: false}
+            """)
+        glue = self.files(text)["linux/je_glue.h"]
+        self.assertEqual(glue.count("void *mallocx("), 1, "one declaration per symbol")
+        self.assertIn("void *mallocx(size_t size, int arg1);", glue)
+        self.assertIn("return mallocx(size, 0); }", glue)
+        self.assertIn("return sallocx(ptr, -1); }", glue)
+        self.assertIn("return mallocx(size, (int)__builtin_ctzll(alignment)); }", glue)
+        self.assertIn("return mallocx(count * size, 64); }", glue)
+        self.assertIn("size += size == 0;", glue)
+
+    def test_entries_left_to_glibc(self):
+        text = MINIMAL.replace("my_malloc", "__libc_malloc").replace("my_usable_size", "malloc_usable_size")
+        spec = load_spec(str(self.write(text)))
+        self.assertEqual(spec.kept, {"__libc_malloc", "malloc_usable_size"})
+        source = self.files(text)["linux/mini_malloc.c"]
+        self.assertNotIn("__typeof__(malloc) __libc_malloc", source)
+        self.assertIn("__typeof__(free) __libc_free", source)
+        self.assertNotIn("size_t malloc_usable_size(void *ptr) {", source)
+        self.assertIn("void *malloc(size_t size) {", source)
+
     def test_outputs_per_spec(self):
         self.assertEqual(sorted(self.files(MINIMAL)), ["linux/mini_cxx.c", "linux/mini_glue.h", "linux/mini_malloc.c"])
         no_cxx = self.files(MINIMAL + "cxx: false\n")

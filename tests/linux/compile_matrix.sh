@@ -9,7 +9,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 flags=(-std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -fPIC -fvisibility=hidden
        -ftls-model=initial-exec -fexceptions -c)
-specs=("$repo/spec/allocator.yaml" "$repo"/tests/specs/build/*.yaml)
+specs=("$repo/spec/allocator.yaml" "$repo"/tests/specs/build/*.yaml "$repo"/bindings/*.yaml)
 [ -d "$repo/tests/specs/good" ] && specs+=("$repo"/tests/specs/good/*.yaml)
 compilers=()
 for cc in gcc clang; do

@@ -74,9 +74,12 @@ ALLOC8_HIDDEN void *alloc8_glue_next(const char *name, void *_Atomic *slot);
 ALLOC8_HIDDEN void alloc8_glue_foreign_free(void *ptr);
 ALLOC8_HIDDEN size_t alloc8_glue_foreign_usable_size(void *ptr);
 
+/* errno = ENOMEM; returns NULL. Out of line, so the allocation fast path needs no stack frame. */
+ALLOC8_HIDDEN void *alloc8_glue_enomem(void);
+
 static inline void *alloc8_enomem_if_null(void *ptr) {
     if (ALLOC8_UNLIKELY(ptr == NULL))
-        errno = ENOMEM;
+        return alloc8_glue_enomem();
     return ptr;
 }
 

@@ -34,9 +34,12 @@ static inline void alloc8_entry_free(void *ptr) { fb_free(ptr); }
 static inline size_t alloc8_entry_usable_size(void *ptr) { return fb_usable_size(ptr); }
 static inline void *alloc8_entry_aligned(size_t alignment, size_t size) { return fb_memalign(alignment, size); }
 
+/* errno = ENOMEM; returns NULL. Out of line, so the allocation fast path needs no stack frame. */
+ALLOC8_HIDDEN void *alloc8_glue_enomem(void);
+
 static inline void *alloc8_enomem_if_null(void *ptr) {
     if (ALLOC8_UNLIKELY(ptr == NULL))
-        errno = ENOMEM;
+        return alloc8_glue_enomem();
     return ptr;
 }
 

@@ -68,9 +68,12 @@ static inline void alloc8_thread_enter(void) {}
    with dlsym(RTLD_NEXT) and cached in *slot; NULL in a static executable. */
 ALLOC8_HIDDEN void *alloc8_glue_next(const char *name, void *_Atomic *slot);
 
+/* errno = ENOMEM; returns NULL. Out of line, so the allocation fast path needs no stack frame. */
+ALLOC8_HIDDEN void *alloc8_glue_enomem(void);
+
 static inline void *alloc8_enomem_if_null(void *ptr) {
     if (ALLOC8_UNLIKELY(ptr == NULL))
-        errno = ENOMEM;
+        return alloc8_glue_enomem();
     return ptr;
 }
 

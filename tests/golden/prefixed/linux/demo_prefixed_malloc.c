@@ -15,6 +15,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+__attribute__((cold, noinline)) ALLOC8_HIDDEN void *alloc8_glue_enomem(void) {
+    errno = ENOMEM;
+    return NULL;
+}
+
 ALLOC8_EXPORT void *demo_malloc(size_t size) {
     return alloc8_core_malloc(size);
 }

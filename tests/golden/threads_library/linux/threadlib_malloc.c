@@ -13,6 +13,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+__attribute__((cold, noinline)) ALLOC8_HIDDEN void *alloc8_glue_enomem(void) {
+    errno = ENOMEM;
+    return NULL;
+}
+
 /* Exported without a symbol version: an unversioned definition satisfies every versioned reference
    (malloc@GLIBC_2.2.5, aligned_alloc@GLIBC_2.16, ...), so no binary bypasses the interposer. */
 ALLOC8_EXPORT void *malloc(size_t size) {

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Real allocators through their generated bindings (bindings/*.yaml) versus the allocators' own
+# LD_PRELOAD libraries, and glibc through the passthrough binding versus glibc alone. Reports, in
+# one run:
+#   - callgrind instructions per malloc(32)/free pair (200,000 minus 100,000 pairs, / 100,000),
+#     with the share executed inside the binding's own code (the glue);
+#   - wall time of bench/workloads.c (larson, xmalloc, threadtest) on THREADS threads: median of
+#     RUNS alternating runs (own library, binding, own, binding, ...) with the spread, and the
+#     ratio binding / own.
+# Usage: bench/allocators.sh <build dir> [runs (default 7)] [scale (default 100000)] [threads (default 4)]
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=$1 runs=${2:-7} scale=${3:-100000} threads=${4:-4}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
+libdir=$(gcc -print-multiarch 2>/dev/null || true)
+libdir=/usr/lib/${libdir:-x86_64-linux-gnu}
+gcc -std=c11 -O2 -g -fno-builtin "$repo/bench/pairs.c" -o "$work/pairs"
+gcc -std=c11 -O2 -g -pthread "$repo/bench/workloads.c" -o "$work/workloads"
+
+# allocator name, its own preload library ("" for glibc: nothing preloaded)
+allocators=("glibc:" "mimalloc:$libdir/libmimalloc.so.2" "tcmalloc:$libdir/libtcmalloc_minimal.so.4"
+            "jemalloc:$libdir/libjemalloc.so.2")
+
+# glue_share <binding name>: instructions per pair executed in the binding's generated code
+glue_share() {
+  local lib=$build/bindings/liba8$1.so small large
+  small=$(LD_PRELOAD=$lib callgrind_in "/alloc8/a8$1/" "$work/pairs" 100000)
+  large=$(LD_PRELOAD=$lib callgrind_in "/alloc8/a8$1/" "$work/pairs" 200000)
+  echo $(((large - small) / 100000))
+}
+# callgrind_in <path part> <command...>: instructions the command executes in functions defined
+# in source files whose path contains <path part>
+callgrind_in() {
+  local part=$1
+  shift
+  valgrind --tool=callgrind --callgrind-out-file="$work/cgo.out" "$@" >/dev/null 2>"$work/vg.log"
+  callgrind_annotate --auto=no --threshold=100 "$work/cgo.out" 2>/dev/null |
+    awk -v part="$part" 'index($0, part) { gsub(",", "", $1); n += $1 } END { print n + 0 }'
+}
+
+echo "Instructions per malloc(32)/free pair (callgrind; 200,000 minus 100,000 pairs, / 100,000):"
+echo
+echo "| allocator | its own library | through the alloc8 binding | difference | in the glue's own code |"
+echo "|---|---|---|---|---|"
+for entry in "${allocators[@]}"; do
+  name=${entry%%:*} own=${entry#*:} binding=$build/bindings/liba8${name}.so
+  [ -f "$binding" ] || { echo "| $name | binding not built | | | |"; continue; }
+  if [ -n "$own" ] && [ ! -f "$own" ]; then echo "| $name | $own missing | | | |"; continue; fi
+  mine=$(LD_PRELOAD=$own per_unit 100000 "$work/pairs")
+  ours=$(LD_PRELOAD=$binding per_unit 100000 "$work/pairs")
+  label=$([ -n "$own" ] && echo "$(basename "$own")" || echo "glibc alone")
+  echo "| $name | $mine ($label) | $ours | $((ours - mine)) | $(glue_share "$name") |"
+done
+echo
+
+echo "Wall time of multi-threaded workloads ($threads threads, scale $scale; median of $runs alternating runs, spread = (max-min)/median):"
+echo
+echo "| allocator | workload | own library, s | binding, s | binding / own |"
+echo "|---|---|---|---|---|"
+for entry in "${allocators[@]}"; do
+  name=${entry%%:*} own=${entry#*:} binding=$build/bindings/liba8${name}.so
+  [ -f "$binding" ] || continue
+  [ -z "$own" ] || [ -f "$own" ] || continue
+  for workload in larson xmalloc threadtest; do
+    : >"$work/own" && : >"$work/ours"
+    for _ in $(seq "$runs"); do # alternate, so drift on a noisy machine hits both alike
+      LD_PRELOAD=$own "$work/workloads" $workload "$threads" "$scale" >>"$work/own"
+      LD_PRELOAD=$binding "$work/workloads" $workload "$threads" "$scale" >>"$work/ours"
+    done
+    a=$(median <"$work/own") b=$(median <"$work/ours")
+    echo "| $name | $workload | $a ($(spread <"$work/own")) | $b ($(spread <"$work/ours")) | $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }') |"
+  done
+done
