@@ -86,28 +86,23 @@ touch "$stderr_file"
 proof="ld.so bound malloc to the interposer in $bound process(es)"
 [ $stats_on_stderr = 1 ] || [ "$binding" = demo ] || [ "$binding" = glibc ] ||
   proof="$proof (the allocator's exit report cannot be read for this case)"
-case $binding in
-  demo)
+# exit_report <allocator> <regex> <what>: the processes whose report at exit matches <regex>
+exit_report() {
+  local n
+  n=$(grep -cE "$2" "$stderr_file" || true)
+  [ "$n" -gt 0 ] || fail "$1's report at exit shows no $3"
+  proof="$proof; $1's report at exit shows $3 in $n process(es)"
+}
+case $binding:$stats_on_stderr in
+  demo:*)
     mallocs=$(awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "malloc") m += kv[2] } } END { print m + 0 }' "$work/demo.stats" 2>/dev/null || echo 0)
     [ "$mallocs" -gt 0 ] || fail "the demo allocator's counters show no malloc"
     proof="$proof; the demo allocator served $mallocs mallocs" ;;
-  mimalloc)
-    if [ $stats_on_stderr = 1 ]; then
-      reports=$(grep -cE '^ *reserved: +[1-9]' "$stderr_file" || true)
-      [ "$reports" -gt 0 ] || fail "mimalloc's statistics (MIMALLOC_SHOW_STATS) show no memory reserved"
-      proof="$proof; mimalloc reserved memory in $reports process(es)"
-    fi ;;
-  tcmalloc)
-    if [ $stats_on_stderr = 1 ]; then
-      reports=$(grep -cE '^MALLOC: += +[1-9][0-9]* .*Actual memory used' "$stderr_file" || true)
-      [ "$reports" -gt 0 ] || fail "tcmalloc's statistics (MALLOCSTATS) show no memory in use"
-      proof="$proof; tcmalloc held memory in $reports process(es)"
-    fi ;;
-  jemalloc)
-    if [ $stats_on_stderr = 1 ]; then
-      mallocs=$(awk '$1 == "total:" && NF > 3 { n += $3 } END { print n + 0 }' "$stderr_file")
-      [ "$mallocs" -gt 0 ] || fail "jemalloc's statistics (stats_print) show no allocation"
-      proof="$proof; jemalloc counted $mallocs allocations"
-    fi ;;
+  mimalloc:1) exit_report mimalloc '^ *reserved: +[1-9]' "memory reserved" ;;
+  tcmalloc:1) exit_report tcmalloc '^MALLOC: += +[1-9][0-9]* .*Actual memory used' "memory in use" ;;
+  jemalloc:1)
+    mallocs=$(awk '$1 == "total:" && NF > 3 { n += $3 } END { print n + 0 }' "$stderr_file")
+    [ "$mallocs" -gt 0 ] || fail "jemalloc's report at exit shows no allocation"
+    proof="$proof; jemalloc's report at exit counts $mallocs allocations" ;;
 esac
 echo "corpus $case ($binding): same output and exit status ($status) as without the interposer; $proof"
