@@ -57,9 +57,9 @@ static inline void *alloc8_core_malloc(size_t size) {
 
 /* alignment must be a power of two; callers check it. */
 static inline void *alloc8_core_aligned(size_t alignment, size_t size) {
-    if (alignment <= ALLOC8_MIN_ALIGN) /* guarantees.alignment_by_size: a block of at least */
-        return alloc8_core_malloc(size < alignment ? alignment : size); /* `alignment` bytes has it */
-    size += size == 0;
+    if (alignment <= ALLOC8_MIN_ALIGN) /* a plain block of at least `alignment` bytes (guarantees.alignment_by_size) */
+        return alloc8_core_malloc(size < alignment ? alignment : size);
+    size += size == 0; /* guarantees.accepts_zero_size: false: the entries never see 0 */
     return alloc8_enomem_if_null(alloc8_entry_aligned(alignment, size));
 }
 
@@ -85,7 +85,7 @@ static inline void alloc8_core_free(void *ptr) {
 }
 
 static inline void alloc8_core_free_sized(void *ptr, size_t size) {
-    size += size == 0; /* the size alloc8_core_malloc passed on */
+    size += size == 0; /* guarantees.accepts_zero_size: false: the entries never see 0 */
     if (ptr == NULL)
         return;
     alloc8_entry_free_sized(ptr, size);
@@ -96,7 +96,7 @@ static inline void alloc8_core_free_aligned_sized(void *ptr, size_t alignment, s
         alloc8_core_free_sized(ptr, size < alignment ? alignment : size);
         return;
     }
-    size += size == 0;
+    size += size == 0; /* guarantees.accepts_zero_size: false: the entries never see 0 */
     if (ptr == NULL)
         return;
     alloc8_entry_free_aligned_sized(ptr, alignment, size);

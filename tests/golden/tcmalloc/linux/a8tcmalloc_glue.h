@@ -57,8 +57,8 @@ static inline void *alloc8_core_malloc(size_t size) {
 
 /* alignment must be a power of two; callers check it. */
 static inline void *alloc8_core_aligned(size_t alignment, size_t size) {
-    if (alignment <= ALLOC8_MIN_ALIGN) /* guarantees.alignment_by_size: a block of at least */
-        return alloc8_core_malloc(size < alignment ? alignment : size); /* `alignment` bytes has it */
+    if (alignment <= ALLOC8_MIN_ALIGN) /* a plain block of at least `alignment` bytes (guarantees.alignment_by_size) */
+        return alloc8_core_malloc(size < alignment ? alignment : size);
     return alloc8_enomem_if_null(alloc8_entry_aligned(alignment, size));
 }
 

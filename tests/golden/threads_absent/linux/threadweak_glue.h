@@ -87,7 +87,7 @@ static inline void *alloc8_core_malloc(size_t size) {
 
 /* alignment must be a power of two; callers check it. */
 static inline void *alloc8_core_aligned(size_t alignment, size_t size) {
-    if (alignment <= ALLOC8_MIN_ALIGN)
+    if (alignment <= ALLOC8_MIN_ALIGN) /* a plain block */
         return alloc8_core_malloc(size);
     alloc8_thread_enter();
     return alloc8_enomem_if_null(alloc8_entry_aligned(alignment, size));
