@@ -70,7 +70,10 @@ mkdir "$work/run"
 status=0
 "run_$case" "$dir" "$work/run" >"$work/out" || status=$?
 expected=$(cat "$dir/reference.status")
-[ "$status" = "$expected" ] || fail "exit status $status under the interposer, $expected without"
+if [ "$status" != "$expected" ]; then
+  tail -40 "$work/target.stderr" 2>/dev/null || true # e.g. Python's faulthandler report
+  fail "exit status $status under the interposer, $expected without"
+fi
 if ! cmp -s "$dir/reference.out" "$work/out"; then
   diff "$dir/reference.out" "$work/out" | head -20
   fail "output differs under the interposer"
