@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass, field
 
 from . import exports, yamlsource
+from .yamlsource import kind_name
 from .roles import ROLES
 from .schema import Checker
 
@@ -25,7 +26,9 @@ GLUE_KEYS = ("mode", "prefix", "cxx", "guarantees", "bootstrap_size", "threads")
 GLUE_FILE_SUFFIXES = ("glue", "malloc", "bootstrap", "cxx", "threads")
 GUARANTEE_KEYS = ("alignment", "sets_errno", "free_preserves_errno", "free_accepts_null", "accepts_zero_size",
                   "alignment_by_size")
-THREAD_KEYS = ("init", "cleanup", "created_flag", "activation", "enabled")
+THREAD_KEYS = ("init", "cleanup", "created_flag", "activation", "enabled", "lazy_init")
+# guarantees.sets_errno: entries set ENOMEM on every failure except requests over PTRDIFF_MAX bytes.
+SETS_ERRNO_EXCEPT_OVERSIZE = "except_oversize"
 HEAP_KEYS = ("name", "fallback", "alignment", "on_exhaustion", "cxx_header")
 ENTRY_FORM_KEYS = ("symbol", "args")
 
@@ -87,11 +90,26 @@ class Entry:
 @dataclass(frozen=True)
 class Guarantees:
     alignment: int = 16
-    sets_errno: bool = False
+    sets_errno: object = False  # True, False or "except_oversize"
     free_preserves_errno: bool = False
     free_accepts_null: bool = False
     accepts_zero_size: bool = True
     alignment_by_size: bool = False
+
+    @property
+    def glue_sets_errno(self):
+        """Some failure gets errno = ENOMEM from the glue (alloc8_glue_enomem is needed)."""
+        return self.sets_errno is not True
+
+    @property
+    def checks_null(self):
+        """The glue sets errno = ENOMEM when an entry returns NULL."""
+        return self.sets_errno is False
+
+    @property
+    def refuses_oversize(self):
+        """The glue refuses requests over PTRDIFF_MAX bytes itself, before calling an entry."""
+        return self.sets_errno == SETS_ERRNO_EXCEPT_OVERSIZE
 
 
 @dataclass(frozen=True)
@@ -101,6 +119,7 @@ class Threads:
     created_flag: str = None
     activation: str = "runtime"
     enabled: bool = True
+    lazy_init: bool = True  # false: hooks only in threads the wrappers start, no per-call check
     line: int = 0
 
     @property
@@ -325,10 +344,23 @@ def _one_signature_per_symbol(ck, entries):
 
 def _guarantees(ck, node):
     g = ck.mapping(node, "guarantees", GUARANTEE_KEYS)
-    values = {key: ck.boolean(value, f"guarantees.{key}") for key, value in g.items() if key != "alignment"}
+    values = {key: ck.boolean(value, f"guarantees.{key}") for key, value in g.items()
+              if key not in ("alignment", "sets_errno")}
+    if "sets_errno" in g:
+        values["sets_errno"] = _sets_errno(ck, g["sets_errno"])
     if "alignment" in g:
         values["alignment"] = ck.integer(g["alignment"], "guarantees.alignment", 8, 4096, power_of_two=True)
     return Guarantees(**values)
+
+
+def _sets_errno(ck, node):
+    if node.kind == "scalar" and (isinstance(node.value, bool) or node.value == SETS_ERRNO_EXCEPT_OVERSIZE):
+        return node.value
+    what = f"a {kind_name(node)}"
+    if node.kind == "scalar" and isinstance(node.value, str):
+        near = node.value.lower().startswith(SETS_ERRNO_EXCEPT_OVERSIZE[:6])
+        what = f"{node.value!r}" + (f" (did you mean '{SETS_ERRNO_EXCEPT_OVERSIZE}'?)" if near else "")
+    ck.fail(node, f"'guarantees.sets_errno' is {what}", f"true, false or {SETS_ERRNO_EXCEPT_OVERSIZE}")
 
 
 def _threads(ck, node, reserved, entries):
@@ -355,7 +387,16 @@ def _threads(ck, node, reserved, entries):
     if "enabled" in t and activation != "build":
         ck.fail(t["enabled"], f"'threads.enabled' is only used with 'activation: build' (not '{activation}')",
                 "'activation: build', or no 'enabled'")
-    return Threads(activation=activation, enabled=enabled, line=node.line, **syms)
+    lazy = ck.boolean(t["lazy_init"], "threads.lazy_init") if "lazy_init" in t else True
+    if not lazy and "created_flag" in syms:
+        ck.fail(t["lazy_init"], "'threads.lazy_init: false' cannot keep 'threads.created_flag': threads that "
+                                "glibc starts itself would never set it",
+                "no 'created_flag' (the allocator can read glibc's __libc_single_threaded), or no 'lazy_init'")
+    if not lazy and "init" in entries:
+        ck.fail(t["lazy_init"], "'threads.lazy_init: false' with 'entry.init': a thread started before the "
+                                "allocator is ready could never get its init hook",
+                "no 'lazy_init' (threads then attach on their first call once the allocator is ready)")
+    return Threads(activation=activation, enabled=enabled, lazy_init=lazy, line=node.line, **syms)
 
 
 def _exhaustion(ck, node):

@@ -65,6 +65,24 @@ static void test_malloc_free(void) {
     CHECK(malloc(opaque(SIZE_MAX)) == NULL && errno == ENOMEM, "malloc(opaque(SIZE_MAX)) -> NULL, ENOMEM\n");
     errno = 0;
     CHECK(malloc(opaque((size_t)PTRDIFF_MAX + 1)) == NULL && errno == ENOMEM, "malloc(PTRDIFF_MAX+1) -> ENOMEM\n");
+    /* At or below PTRDIFF_MAX, but larger than any address space: here the allocator itself fails,
+       and errno must say so whether the allocator or the glue sets it (guarantees.sets_errno). */
+    size_t no_room[] = {(size_t)PTRDIFF_MAX, (size_t)PTRDIFF_MAX - 4096, (size_t)PTRDIFF_MAX / 2};
+    for (size_t i = 0; i < 3; i++) {
+        errno = 0;
+        CHECK(malloc(opaque(no_room[i])) == NULL && errno == ENOMEM, "malloc(%zx) -> NULL, ENOMEM\n", no_room[i]);
+        errno = 0;
+        CHECK(calloc(1, opaque(no_room[i])) == NULL && errno == ENOMEM, "calloc(1, %zx) -> NULL, ENOMEM\n",
+              no_room[i]);
+        errno = 0;
+        CHECK(memalign(64, opaque(no_room[i] - 64)) == NULL && errno == ENOMEM,
+              "memalign(64, %zx) -> NULL, ENOMEM\n", no_room[i] - 64);
+        void *keep = malloc(24);
+        errno = 0;
+        CHECK(realloc(keep, opaque(no_room[i])) == NULL && errno == ENOMEM, "realloc(p, %zx) -> NULL, ENOMEM\n",
+              no_room[i]);
+        free(keep);
+    }
     free(NULL);
     CHECK(malloc_usable_size(NULL) == 0, "malloc_usable_size(NULL) == 0\n");
     void *p = malloc(100);

@@ -12,7 +12,11 @@
  *   absent  an interposer built without active hooks (activation: library not linked, or runtime
  *           with the hook functions missing): nothing is called, threads work as usual
  *   main_pthread_exit  the main thread leaves with pthread_exit while another thread still runs
- *           (the process ends with that thread; thread_exit_cleanup.sh checks the totals) */
+ *           (the process ends with that thread; thread_exit_cleanup.sh checks the totals)
+ *   at_start  an interposer with threads.lazy_init: false (and no created_flag): every thread the
+ *           wrappers start gets init before its start routine and one cleanup, as in 'paths'; the
+ *           main thread was attached at load; SIGEV_THREAD callback threads get no hook at all,
+ *           which shows that calls into the allocator make no per-thread check */
 #define _GNU_SOURCE
 #include "alloc8_test_stats.h"
 #include "check.h"
@@ -65,6 +69,7 @@ struct seen {
 };
 
 static struct seen *current; /* the case being run (one thread at a time) */
+static int expect_created_flag = 1; /* 0 for an interposer that binds no created_flag */
 
 /* A key created after the glue's (so it comes later in every round) whose destructor re-arms
  * itself until the last round: it runs after the glue's cleanup and allocates. */
@@ -161,7 +166,8 @@ static void run_case(const char *name, int how, int old_symbol, int c11) {
           "%s: init ran in the new thread before its start routine (state %d, inits %u)\n", name,
           s.at_start.state, s.at_start.inits);
     CHECK(s.at_start.cleanups == 0, "%s: no cleanup before the start routine\n", name);
-    CHECK(s.created_flag_at_start == 1, "%s: created_flag was set before the thread ran\n", name);
+    CHECK(s.created_flag_at_start == (uint64_t)expect_created_flag,
+          "%s: created_flag was %s before the thread ran\n", name, expect_created_flag ? "set" : "left alone");
     CHECK(after.thread_inits - before.thread_inits == 1, "%s: exactly one init (got %llu)\n", name,
           (unsigned long long)(after.thread_inits - before.thread_inits));
     CHECK(cleanups - before.thread_cleanups == 1 && after.thread_cleanups - before.thread_cleanups == 1,
@@ -310,6 +316,56 @@ static void case_timer(void) {
     CHECK(after.threads_created == 1, "created_flag was set by the lazily initialised threads\n");
 }
 
+/* threads.lazy_init: false. The timer's callback threads are started by glibc itself, so they
+   never pass the wrappers: with no per-call check they allocate without any hook. */
+static atomic_int untouched_bad;
+
+static void untouched_timer_body(union sigval value) {
+    (void)value;
+    sink = malloc(48);
+    free(sink);
+    struct alloc8_demo_thread t = me();
+    if (t.state != DEMO_THREAD_UNHOOKED || t.inits != 0)
+        atomic_fetch_add(&untouched_bad, 1);
+    atomic_fetch_add(&timer_calls, 1);
+}
+
+static void case_at_start(void) {
+    expect_created_flag = 0;
+    run_case("pthread_create", BY_RETURN, 0, 0);
+    run_case("pthread_exit", BY_PTHREAD_EXIT, 0, 0);
+    run_case("cancelled", BY_CANCEL, 0, 0);
+    run_case("detached", BY_DETACH, 0, 0);
+    run_case("thrd_create", BY_RETURN, 0, 1);
+    run_case("pthread_create@GLIBC_2.2.5", BY_RETURN, 1, 0);
+    struct alloc8_demo_stats before = snap();
+    struct sigevent ev;
+    memset(&ev, 0, sizeof ev);
+    ev.sigev_notify = SIGEV_THREAD;
+    ev.sigev_notify_function = untouched_timer_body;
+    timer_t timer;
+    CHECK(timer_create(CLOCK_MONOTONIC, &ev, &timer) == 0, "timer_create(SIGEV_THREAD)\n");
+    for (int shot = 0; shot < TIMER_SHOTS; shot++) {
+        struct itimerspec when = {{0, 0}, {0, 1000000}};
+        timer_settime(timer, 0, &when, NULL);
+        for (int i = 0; i < 2000 && atomic_load(&timer_calls) < shot + 1; i++)
+            sleep_ms(5);
+    }
+    timer_delete(timer);
+    sleep_ms(50);
+    struct alloc8_demo_stats after = snap();
+    CHECK(atomic_load(&timer_calls) == TIMER_SHOTS, "every timer fired (%d)\n", atomic_load(&timer_calls));
+    CHECK(atomic_load(&untouched_bad) == 0, "no callback thread ran a hook; each made its own cache\n");
+    CHECK(after.thread_inits == before.thread_inits && after.thread_cleanups == before.thread_cleanups,
+          "no hook ran for threads glibc started (inits +%llu, cleanups +%llu)\n",
+          (unsigned long long)(after.thread_inits - before.thread_inits),
+          (unsigned long long)(after.thread_cleanups - before.thread_cleanups));
+    CHECK(after.unhooked_caches - before.unhooked_caches >= TIMER_SHOTS,
+          "the allocator set up the callback threads itself (%llu caches)\n",
+          (unsigned long long)(after.unhooked_caches - before.unhooked_caches));
+    CHECK(after.threads_created == 0, "created_flag is not bound, so it stayed 0\n");
+}
+
 static void *absent_body(void *arg) {
     struct alloc8_demo_thread *seen = arg;
     *seen = me();
@@ -355,17 +411,19 @@ int main(int argc, char **argv) {
     thread_info = alloc8_test_thread_fn();
     const char *which = argc > 2 ? argv[2] : "";
     if (!strict || thread_info == NULL) {
-        printf("FAIL: usage: thread_hooks --alloc8 paths|churn|timer (under LD_PRELOAD of the demo)\n");
+        printf("FAIL: usage: thread_hooks --alloc8 paths|churn|timer|absent|main_pthread_exit|at_start "
+               "(under LD_PRELOAD of the demo)\n");
         return 1;
     }
     printf("thread_hooks %s\n", which);
     fflush(stdout);
-    sink = malloc(1); /* the main thread: lazily initialised by its first allocation */
+    sink = malloc(1); /* the main thread: lazily initialised by its first allocation, or at load */
     free(sink);
     struct alloc8_demo_thread m = me();
     int hooks = strcmp(which, "absent") != 0;
     CHECK(!hooks || (m.state == DEMO_THREAD_HOOKED && m.inits == 1 && m.cleanups == 0),
-          "the main thread was initialised lazily, once (state %d, inits %u)\n", m.state, m.inits);
+          "the main thread was initialised %s, once (state %d, inits %u)\n",
+          strcmp(which, "at_start") == 0 ? "at load" : "lazily", m.state, m.inits);
     pthread_key_create(&late_key, late_destructor); /* after the glue's key */
     if (strcmp(which, "paths") == 0)
         case_paths();
@@ -377,6 +435,8 @@ int main(int argc, char **argv) {
         case_absent();
     else if (strcmp(which, "main_pthread_exit") == 0)
         case_main_pthread_exit();
+    else if (strcmp(which, "at_start") == 0)
+        case_at_start();
     else {
         printf("FAIL: unknown case '%s'\n", which);
         return 1;
