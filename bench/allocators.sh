@@ -4,9 +4,11 @@
 # one run:
 #   - callgrind instructions per malloc(32)/free pair (200,000 minus 100,000 pairs, / 100,000),
 #     with the share executed inside the binding's own code (the glue);
+#   - the same for bench/forwarder.c, bare tail calls into the allocator from a library of their
+#     own: the floor for any interposer that is not the allocator's own library;
 #   - wall time of bench/workloads.c (larson, xmalloc, threadtest) on THREADS threads: median of
-#     RUNS alternating runs (own library, binding, own, binding, ...) with the spread, and the
-#     ratio binding / own.
+#     RUNS alternating runs (own library, forwarder, binding, own, ...) with the spread, and the
+#     ratios binding / own and binding / forwarder.
 # Usage: bench/allocators.sh <build dir> [runs (default 7)] [scale (default 100000)] [threads (default 4)]
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,6 +21,15 @@ libdir=$(gcc -print-multiarch 2>/dev/null || true)
 libdir=/usr/lib/${libdir:-x86_64-linux-gnu}
 gcc -std=c11 -O2 -g -fno-builtin "$repo/bench/pairs.c" -o "$work/pairs"
 gcc -std=c11 -O2 -g -pthread "$repo/bench/workloads.c" -o "$work/workloads"
+
+# forwarder <name>: bench/forwarder.c built for one allocator
+forwarder() {
+  local links=(-lmimalloc) out=$work/fwd_$1.so
+  case $1 in glibc) links=() ;; tcmalloc) links=(-ltcmalloc_minimal) ;; jemalloc) links=(-ljemalloc) ;; esac
+  [ -f "$out" ] || gcc -std=c11 -O2 -g -fPIC -fno-plt -shared -D "FWD_${1^^}" "$repo/bench/forwarder.c" \
+    -o "$out" "${links[@]}"
+  echo "$out"
+}
 
 # allocator name, its own preload library ("" for glibc: nothing preloaded)
 allocators=("glibc:" "mimalloc:$libdir/libmimalloc.so.2" "tcmalloc:$libdir/libtcmalloc_minimal.so.4"
@@ -43,34 +54,38 @@ callgrind_in() {
 
 echo "Instructions per malloc(32)/free pair (callgrind; 200,000 minus 100,000 pairs, / 100,000):"
 echo
-echo "| allocator | its own library | through the alloc8 binding | difference | in the glue's own code |"
-echo "|---|---|---|---|---|"
+echo "| allocator | its own library | minimal forwarder | through the alloc8 binding | binding − own | in the glue's own code |"
+echo "|---|---|---|---|---|---|"
 for entry in "${allocators[@]}"; do
   name=${entry%%:*} own=${entry#*:} binding=$build/bindings/liba8${name}.so
   [ -f "$binding" ] || { echo "| $name | binding not built | | | |"; continue; }
   if [ -n "$own" ] && [ ! -f "$own" ]; then echo "| $name | $own missing | | | |"; continue; fi
   mine=$(LD_PRELOAD=$own per_unit 100000 "$work/pairs")
+  floor=$(LD_PRELOAD=$(forwarder "$name") per_unit 100000 "$work/pairs")
   ours=$(LD_PRELOAD=$binding per_unit 100000 "$work/pairs")
   label=$([ -n "$own" ] && echo "$(basename "$own")" || echo "glibc alone")
-  echo "| $name | $mine ($label) | $ours | $((ours - mine)) | $(glue_share "$name") |"
+  echo "| $name | $mine ($label) | $floor | $ours | $((ours - mine)) | $(glue_share "$name") |"
 done
 echo
 
 echo "Wall time of multi-threaded workloads ($threads threads, scale $scale; median of $runs alternating runs, spread = (max-min)/median):"
 echo
-echo "| allocator | workload | own library, s | binding, s | binding / own |"
-echo "|---|---|---|---|---|"
+echo "| allocator | workload | own library, s | minimal forwarder, s | binding, s | binding / own | binding / forwarder |"
+echo "|---|---|---|---|---|---|---|"
 for entry in "${allocators[@]}"; do
   name=${entry%%:*} own=${entry#*:} binding=$build/bindings/liba8${name}.so
   [ -f "$binding" ] || continue
   [ -z "$own" ] || [ -f "$own" ] || continue
   for workload in larson xmalloc threadtest; do
-    : >"$work/own" && : >"$work/ours"
-    for _ in $(seq "$runs"); do # alternate, so drift on a noisy machine hits both alike
+    fwd=$(forwarder "$name")
+    : >"$work/own" && : >"$work/fwd" && : >"$work/ours"
+    for _ in $(seq "$runs"); do # alternate, so drift on a noisy machine hits all alike
       LD_PRELOAD=$own "$work/workloads" $workload "$threads" "$scale" >>"$work/own"
+      LD_PRELOAD=$fwd "$work/workloads" $workload "$threads" "$scale" >>"$work/fwd"
       LD_PRELOAD=$binding "$work/workloads" $workload "$threads" "$scale" >>"$work/ours"
     done
-    a=$(median <"$work/own") b=$(median <"$work/ours")
-    echo "| $name | $workload | $a ($(spread <"$work/own")) | $b ($(spread <"$work/ours")) | $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }') |"
+    a=$(median <"$work/own") f=$(median <"$work/fwd") b=$(median <"$work/ours")
+    echo "| $name | $workload | $a ($(spread <"$work/own")) | $f ($(spread <"$work/fwd")) | $b ($(spread <"$work/ours")) |" \
+      "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }') | $(awk -v a="$f" -v b="$b" 'BEGIN { printf "%.3f", b / a }') |"
   done
 done

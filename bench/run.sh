@@ -2,11 +2,12 @@
 # The benchmark suite in one command: builds what it needs and writes BENCHMARKS.md (every figure
 # a ratio or difference measured side by side in this one run, with the exact commands).
 # Usage: bash bench/run.sh [--quick] [--no-build] [--out FILE] [build dir]
+#   build dir   default build-bench/ (RelWithDebInfo); an existing directory must be an optimised build
 #   --quick     small inputs and few runs (a smoke test of the suite, not a measurement)
 #   --no-build  use the build directory as it is (the test suite's smoke test)
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-quick=0 build_first=1 out=$repo/BENCHMARKS.md build=$repo/build
+quick=0 build_first=1 out=$repo/BENCHMARKS.md build=$repo/build-bench
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) quick=1 ;;
@@ -29,6 +30,11 @@ if [ $build_first = 1 ]; then
   fi
   cmake --build "$build" -j "$(nproc)" --target alloc8demo a8glibc a8mimalloc a8tcmalloc a8jemalloc >/dev/null
 fi
+build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build/CMakeCache.txt")
+case $build_type in
+  Release|RelWithDebInfo) ;;
+  *) [ $quick = 1 ] || { echo "bench: $build is a '${build_type:-unoptimised}' build; measure a Release or RelWithDebInfo one" >&2; exit 2; } ;;
+esac
 python=$(sed -n 's/^ALLOC8_PYTHON:FILEPATH=//p' "$build/CMakeCache.txt")
 python=${python:-/usr/bin/python3}
 work=$(mktemp -d)
@@ -67,13 +73,17 @@ rel() { echo "${1#"$repo"/}"; }
   echo
   bash "$repo/bench/allocators.sh" "$build" "$runs" "$scale" "$threads"
   echo
-  echo "Reading it: \"in the glue's own code\" is what the generated functions execute; the rest of a"
-  echo "difference is the allocator taking another path. The glue's share is set by the spec's"
-  echo "guarantees (bench/README.md): the glibc passthrough, whose guarantees remove every check, pays"
-  echo "one jump per call. mimalloc's binding keeps errno correct (mimalloc does not set ENOMEM itself)"
-  echo "and runs thread hooks (a thread-local test per call); jemalloc's is bound to \`mallocx\`/\`dallocx\`,"
-  echo "which in jemalloc 5.3 take its general path rather than the thread-cache fast path behind its"
-  echo "own \`malloc\`/\`free\`. Workloads that do little besides allocating show the instruction ratio."
+  echo "Reading it: \"in the glue's own code\" is what the generated functions execute. The minimal"
+  echo "forwarder (bench/forwarder.c) is the floor for any interposer that is a library of its own:"
+  echo "bare tail calls into the allocator, with no errno, alignment or zero-size handling. Its cost over"
+  echo "the allocator's own preload library is one more indirect jump per call, which callgrind counts"
+  echo "as one instruction but which costs more wall time in loops that do nothing but allocate; only"
+  echo "the allocator's own library avoids it. \"binding / forwarder\" is therefore the cost of the"
+  echo "generated code itself. It is set by the spec's guarantees (bench/README.md): glibc and tcmalloc"
+  echo "need no checks, so their malloc and free are single jumps; mimalloc's malloc refuses requests"
+  echo "over PTRDIFF_MAX itself (mimalloc fails those without setting errno); jemalloc's binding is"
+  echo "bound to \`mallocx\`/\`dallocx\`, which in jemalloc 5.3 take its general path rather than the"
+  echo "thread-cache fast path behind its own \`malloc\`/\`free\`, forwarder and binding alike."
   echo
   echo "## Thread hooks: pthread_create + join with hooks versus without"
   echo
