@@ -21,7 +21,7 @@ done
 if [ $quick = 1 ]; then
   runs=3 scale=2000 threads=2 thread_runs=3 thread_count=200 heap_runs=3 heap_nodes=200000 gen_runs=3
 else
-  runs=7 scale=100000 threads=4 thread_runs=9 thread_count=4000 heap_runs=9 heap_nodes=4000000 gen_runs=9
+  runs=11 scale=100000 threads=2 thread_runs=9 thread_count=4000 heap_runs=9 heap_nodes=4000000 gen_runs=9
 fi
 if [ $build_first = 1 ]; then
   bash "$repo/scripts/deps.sh"

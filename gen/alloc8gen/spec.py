@@ -176,6 +176,13 @@ class Spec:
         """The spec's file name as written into generated headers (no directories: deterministic)."""
         return os.path.basename(self.path)
 
+    @property
+    def glibc_serves(self):
+        """entry.malloc is glibc's own __libc_malloc (a passthrough): glibc's extras (mallopt,
+        mallinfo, malloc_trim, ...) describe and tune the allocator actually serving, so the glue
+        leaves them to glibc instead of answering them itself."""
+        return "malloc" in self.entries and self.entries["malloc"].symbol == "__libc_malloc"
+
     def has(self, role):
         return role in self.entries
 

@@ -108,43 +108,8 @@ ALLOC8_EXPORT void free_aligned_sized(void *ptr, size_t alignment, size_t size) 
     alloc8_core_free_aligned_sized(ptr, alignment, size);
 }
 
-/* glibc's extras: harmless answers, so nothing ever reaches glibc's own allocator. */
-ALLOC8_EXPORT int mallopt(int param, int value) {
-    (void)param;
-    (void)value;
-    return 1; /* accepted (and ignored) */
-}
-
-ALLOC8_EXPORT struct mallinfo mallinfo(void) {
-    struct mallinfo info;
-    memset(&info, 0, sizeof info);
-    return info;
-}
-
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
-ALLOC8_EXPORT struct mallinfo2 mallinfo2(void) {
-    struct mallinfo2 info;
-    memset(&info, 0, sizeof info);
-    return info;
-}
-#endif
-
-ALLOC8_EXPORT int malloc_trim(size_t pad) {
-    (void)pad;
-    return 0; /* no memory was released */
-}
-
-ALLOC8_EXPORT void malloc_stats(void) {
-}
-
-ALLOC8_EXPORT int malloc_info(int options, FILE *stream) {
-    if (options != 0) {
-        errno = EINVAL;
-        return -1;
-    }
-    fputs("<malloc version=\"alloc8\" allocator=\"a8glibc\"/>\n", stream);
-    return 0;
-}
+/* glibc's extras (mallopt, mallinfo, mallinfo2, malloc_trim, malloc_stats, malloc_info) are not
+   defined here: entry.malloc is glibc's own __libc_malloc, so glibc's answers are the true ones. */
 
 /* Aliases: cfree (removed from glibc's API, still exported) and glibc's __libc_* names, for static
    links and for callers that use them directly. */
@@ -158,8 +123,6 @@ ALLOC8_EXPORT int malloc_info(int options, FILE *stream) {
 __typeof__(free) cfree ALLOC8_ALIAS(free);
 __typeof__(valloc) __libc_valloc ALLOC8_ALIAS(valloc);
 __typeof__(pvalloc) __libc_pvalloc ALLOC8_ALIAS(pvalloc);
-__typeof__(mallinfo) __libc_mallinfo ALLOC8_ALIAS(mallinfo);
-__typeof__(mallopt) __libc_mallopt ALLOC8_ALIAS(mallopt);
 /* Not defined here because they are the allocator's entries (programs calling them reach glibc
    directly): __libc_calloc, __libc_free, __libc_malloc, __libc_memalign, __libc_realloc. */
 #pragma GCC diagnostic pop
