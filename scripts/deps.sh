@@ -9,6 +9,7 @@ packages=(
   libmimalloc-dev libgoogle-perftools-dev libjemalloc-dev   # allocators of the shipped bindings
   valgrind                                     # benchmarks: instruction counts (callgrind)
   sqlite3 perl xz-utils nodejs                 # the real-program corpus
+  gcc-mingw-w64-x86-64 wine wine64             # Windows: cross-compiled DLL and tests run under Wine
 )
 # Python's own regression tests for the corpus, for the /usr/bin/python3 in use (optional).
 if [ -x /usr/bin/python3 ]; then

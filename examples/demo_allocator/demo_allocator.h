@@ -52,8 +52,14 @@ struct alloc8_demo_thread {
     unsigned cleanups; /* xxthread_cleanup calls on this thread */
 };
 
-/* Exported (default visibility) so that programs and tests can read the counters. */
-__attribute__((visibility("default"))) void alloc8_demo_stats_get(struct alloc8_demo_stats *out);
-__attribute__((visibility("default"))) void alloc8_demo_thread_get(struct alloc8_demo_thread *out);
+/* Exported so that programs and tests can read the counters (a Windows DLL exports only what it
+   marks). */
+#ifdef _WIN32
+#define DEMO_API __declspec(dllexport)
+#else
+#define DEMO_API __attribute__((visibility("default")))
+#endif
+DEMO_API void alloc8_demo_stats_get(struct alloc8_demo_stats *out);
+DEMO_API void alloc8_demo_thread_get(struct alloc8_demo_thread *out);
 
 #endif

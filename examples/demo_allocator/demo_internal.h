@@ -10,7 +10,11 @@
 
 #define DEMO_LIKELY(x) __builtin_expect(!!(x), 1)
 #define DEMO_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#ifdef _WIN32
+#define DEMO_TLS /* mingw-w64 emulates thread-locals; there is no TLS model to choose */
+#else
 #define DEMO_TLS __attribute__((tls_model("initial-exec")))
+#endif
 
 /* ---- size classes (demo_size_class.c) ---- */
 #define DEMO_CLASSES 44        /* 16..128 by 16, then 4 per power of two up to 64 KiB */

@@ -4,9 +4,6 @@
 #define _GNU_SOURCE
 #include "demo_internal.h"
 
-#include <sys/mman.h>
-#include <unistd.h>
-
 #define DEMO_LARGE_MAGIC ((size_t)0xA110C8DE30B10C5ull)
 #define DEMO_EMPTY ((uintptr_t)0)
 #define DEMO_TOMBSTONE ((uintptr_t)1)
@@ -32,9 +29,8 @@ static int demo_set_grow(size_t live) {
     size_t capacity = 1024;
     while (capacity < live * 4)
         capacity *= 2;
-    uintptr_t *slots = mmap(NULL, capacity * sizeof *slots, PROT_READ | PROT_WRITE,
-                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (slots == MAP_FAILED)
+    uintptr_t *slots = demo_os_map(capacity * sizeof *slots);
+    if (slots == NULL)
         return 0;
     for (size_t i = 0; i < demo_set_capacity; i++) {
         uintptr_t key = demo_set[i];
@@ -46,7 +42,7 @@ static int demo_set_grow(size_t live) {
         }
     }
     if (demo_set)
-        munmap(demo_set, demo_set_capacity * sizeof *demo_set);
+        demo_os_unmap(demo_set, demo_set_capacity * sizeof *demo_set);
     demo_set = slots;
     demo_set_capacity = capacity;
     demo_set_used = live;
@@ -96,7 +92,7 @@ static int demo_set_find(uintptr_t key, int remove) {
 }
 
 void *demo_large_alloc(size_t size, size_t alignment) {
-    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t page = demo_os_page_size();
     if (alignment < 16)
         alignment = 16;
     size_t offset = sizeof(struct demo_large_header);
@@ -105,8 +101,8 @@ void *demo_large_alloc(size_t size, size_t alignment) {
     if (size > SIZE_MAX / 2 || offset + slack > SIZE_MAX / 2 - size)
         return NULL;
     size_t length = (offset + slack + size + page - 1) & ~(page - 1);
-    char *base = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (base == MAP_FAILED)
+    char *base = demo_os_map(length);
+    if (base == NULL)
         return NULL;
     uintptr_t user = ((uintptr_t)base + sizeof(struct demo_large_header) + alignment - 1) & ~(uintptr_t)(alignment - 1);
     struct demo_large_header *h = (struct demo_large_header *)user - 1;
@@ -115,7 +111,7 @@ void *demo_large_alloc(size_t size, size_t alignment) {
     h->usable = (uintptr_t)base + length - user;
     h->magic = DEMO_LARGE_MAGIC;
     if (!demo_set_insert(user)) {
-        munmap(base, length);
+        demo_os_unmap(base, length);
         return NULL;
     }
     return (void *)user;
@@ -126,7 +122,7 @@ void demo_large_free(void *ptr) {
         return; /* not a live large block of ours: ignore rather than corrupt */
     struct demo_large_header *h = (struct demo_large_header *)ptr - 1;
     h->magic = 0;
-    munmap(h->map_base, h->map_length);
+    demo_os_unmap(h->map_base, h->map_length);
 }
 
 size_t demo_large_usable_size(const void *ptr) {

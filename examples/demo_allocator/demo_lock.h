@@ -3,7 +3,8 @@
 #ifndef DEMO_LOCK_H
 #define DEMO_LOCK_H
 
-#include <sched.h>
+#include "demo_os.h"
+
 #include <stdatomic.h>
 
 typedef struct {
@@ -16,7 +17,7 @@ static inline void demo_lock(demo_lock_t *lock) {
     while (atomic_exchange_explicit(&lock->held, 1, memory_order_acquire)) {
         for (int spins = 0; atomic_load_explicit(&lock->held, memory_order_relaxed); spins++) {
             if (spins > 100) {
-                sched_yield();
+                demo_os_yield();
                 spins = 0;
             }
         }

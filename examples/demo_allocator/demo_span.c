@@ -5,8 +5,6 @@
 #define _GNU_SOURCE
 #include "demo_internal.h"
 
-#include <sys/mman.h>
-
 #define DEMO_SPAN ((size_t)1 << DEMO_SPAN_SHIFT)
 #define DEMO_MAX_RESERVE ((size_t)16 << 30) /* 16 GiB of address space, committed lazily */
 #define DEMO_MAX_SPANS (DEMO_MAX_RESERVE >> DEMO_SPAN_SHIFT)
@@ -33,9 +31,8 @@ static int demo_region_init(void) {
     for (size_t size = DEMO_MAX_RESERVE; !atomic_load_explicit(&demo_region_base, memory_order_relaxed) &&
                                          size >= ((size_t)256 << 20);
          size /= 2) {
-        void *map = mmap(NULL, size + DEMO_SPAN, PROT_READ | PROT_WRITE,
-                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (map == MAP_FAILED)
+        void *map = demo_os_reserve(size + DEMO_SPAN);
+        if (map == NULL)
             continue;
         uintptr_t base = ((uintptr_t)map + DEMO_SPAN - 1) & ~(uintptr_t)(DEMO_SPAN - 1);
         atomic_store_explicit(&demo_region_size, size, memory_order_relaxed);
@@ -70,9 +67,12 @@ static int demo_new_span(unsigned cls, struct demo_central *central) {
     size_t index = atomic_fetch_add_explicit(&demo_next_span, 1, memory_order_relaxed);
     if (index >= spans)
         return 0;
+    char *span = (char *)(atomic_load_explicit(&demo_region_base, memory_order_relaxed) + (index << DEMO_SPAN_SHIFT));
+    if (!demo_os_commit(span, DEMO_SPAN))
+        return 0;
     __atomic_store_n(&demo_span_classes[index], (uint8_t)(cls + 1), __ATOMIC_RELAXED);
-    central->bump = (char *)(atomic_load_explicit(&demo_region_base, memory_order_relaxed) + (index << DEMO_SPAN_SHIFT));
-    central->bump_end = central->bump + DEMO_SPAN;
+    central->bump = span;
+    central->bump_end = span + DEMO_SPAN;
     return 1;
 }
 

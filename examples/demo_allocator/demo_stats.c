@@ -10,6 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifndef O_CLOEXEC
+#define O_CLOEXEC 0 /* Windows: handles are not inherited by default */
+#endif
+
 demo_counters_t demo_global_counters;
 
 void alloc8_demo_stats_get(struct alloc8_demo_stats *out) {

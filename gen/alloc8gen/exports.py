@@ -18,6 +18,26 @@ LIBC_ALIASES = (
 
 
 
+# Windows: the C runtime allocation functions whose imports are patched, each with the replacement
+# (templates/windows/malloc.c.j2: alloc8_crt_<replacement>). The _base forms are the Universal
+# CRT's names behind the public ones.
+WINDOWS_CRT_FUNCTIONS = (
+    ("malloc", "malloc"), ("free", "free"), ("calloc", "calloc"), ("realloc", "realloc"),
+    ("_msize", "msize"), ("_expand", "expand"), ("_recalloc", "recalloc"),
+    ("_aligned_malloc", "aligned_malloc"), ("_aligned_free", "aligned_free"),
+    ("_aligned_realloc", "aligned_realloc"), ("_aligned_msize", "aligned_msize"),
+    ("_aligned_offset_malloc", "aligned_offset_malloc"), ("_aligned_offset_realloc", "aligned_offset_realloc"),
+    ("_malloc_base", "malloc"), ("_free_base", "free"), ("_calloc_base", "calloc"),
+    ("_realloc_base", "realloc"), ("_msize_base", "msize"), ("_expand_base", "expand"),
+    ("_recalloc_base", "recalloc"),
+)
+# The C runtime DLLs, and the import names that reach each (the Universal CRT through an API set).
+WINDOWS_CRT_DLLS = ("msvcrt.dll", "ucrtbase.dll", "msvcr120.dll", "msvcr110.dll", "msvcr100.dll",
+                    "msvcr90.dll", "msvcr80.dll")
+WINDOWS_CRT_IMPORTS = tuple((dll, i) for i, dll in enumerate(WINDOWS_CRT_DLLS)) + (
+    ("api-ms-win-crt-heap-l1-1-0.dll", WINDOWS_CRT_DLLS.index("ucrtbase.dll")),)
+
+
 def yieldable_names(mode):
     """Exported names an entry may bind (the glue then leaves the name to the allocator instead of
     defining it): glibc's own entry points, for a passthrough binding to glibc."""

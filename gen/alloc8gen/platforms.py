@@ -3,8 +3,8 @@
 from .errors import UsageError
 
 # Platforms a spec may list, and those this version generates code for.
-GENERATED = ("linux",)
-PLANNED = {"macos": "macOS interposition and malloc zone", "windows": "Windows CRT replacement DLL"}
+GENERATED = ("linux", "windows")
+PLANNED = {"macos": "macOS interposition and malloc zone"}
 
 
 def outputs(spec, platform):
@@ -29,7 +29,7 @@ def _glue_files(spec, platform):
         files.append((f"{name}.h", "common/prefixed.h.j2"))
     if spec.has("init"):
         files.append((f"{name}_bootstrap.c", "common/bootstrap.c.j2"))
-    if spec.cxx:
+    if spec.cxx and platform != "windows":  # Windows: operator new calls the CRT's malloc, which is patched
         files.append((f"{name}_cxx.c", "common/cxx.c.j2"))
     if spec.threads:
         files.append((f"{name}_threads.c", f"{platform}/threads.c.j2"))

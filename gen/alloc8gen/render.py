@@ -29,6 +29,9 @@ def render(spec, platform):
         "version": __version__,
         "libc_aliases": exports.LIBC_ALIASES,
         "cxx_operators": exports.CXX_OPERATORS,
+        "crt_functions": [{"name": n, "replacement": r} for n, r in exports.WINDOWS_CRT_FUNCTIONS],
+        "crt_dlls": exports.WINDOWS_CRT_DLLS,
+        "crt_imports": exports.WINDOWS_CRT_IMPORTS,
     }
     return [(path, env.get_template(template).render(context))
             for path, template in platforms.outputs(spec, platform)]

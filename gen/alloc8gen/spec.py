@@ -239,6 +239,8 @@ def _build(ck, root, digest):
     if "bootstrap_size" in top and "init" not in entries:
         ck.fail(top["bootstrap_size"], "'bootstrap_size' is set but 'entry' binds no 'init'",
                 "'entry.init' (the bootstrap area serves calls made while init runs), or no 'bootstrap_size'")
+    if entries and "windows" in platforms:
+        _windows_needs(ck, top["platforms"], mode, entries)
     threads = _threads(ck, top["threads"], reserved, entries) if "threads" in top else None
     heap = _heap(ck, top["heap"], reserved, name, entries, threads) if "heap" in top else None
     if prefix is not None:
@@ -247,6 +249,19 @@ def _build(ck, root, digest):
                 cxx=cxx, entries=entries, guarantees=guarantees, bootstrap_size=boot,
                 threads=threads, heap=heap,
                 kept=frozenset(e.symbol for e in entries.values()) & exports.yieldable_names(mode))
+
+
+def _windows_needs(ck, platforms_node, mode, entries):
+    """What the Windows glue cannot do without (docs/platforms.md)."""
+    item = next(i for i in platforms_node.value if i.value == "windows")
+    if mode == "interpose" and "owns" not in entries:
+        ck.fail(item, "platform 'windows' in interpose mode needs 'entry.owns': blocks the C runtime "
+                      "handed out before the DLL was loaded must go back to it",
+                "an 'owns' entry (int f(const void *ptr)), 'mode: prefixed', or no 'windows'")
+    if "init" in entries:
+        ck.fail(item, "platform 'windows' does not support 'entry.init' yet (the DLL initialises the "
+                      "allocator from DllMain)",
+                "an allocator that is ready when its DLL is loaded, or no 'windows'")
 
 
 def _platforms(ck, node):

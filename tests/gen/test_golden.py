@@ -23,7 +23,10 @@ class Golden(unittest.TestCase):
         for spec_path in SPECS:
             with self.subTest(spec=spec_path.name):
                 expected_dir = GOLDEN / spec_path.stem
-                produced = dict(render.render(load_spec(str(spec_path)), "linux"))
+                spec = load_spec(str(spec_path))
+                produced = {}
+                for platform in (p for p in ("linux", "windows") if p in spec.platforms or p == "linux"):
+                    produced.update(render.render(spec, platform))
                 if update:
                     for old in expected_dir.rglob("*"):
                         if old.is_file():

@@ -62,4 +62,28 @@ for cc in "${compilers[@]}"; do
     done
   done
 done
+# Windows: the glue of every spec that lists windows, and the demo allocator, with mingw-w64
+mingw=x86_64-w64-mingw32-gcc
+if command -v $mingw >/dev/null; then
+  wflags=(-std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -c)
+  for spec in "${specs[@]}"; do
+    grep -Eq '^platforms:.*windows' "$spec" || continue
+    out="$work/win-$(basename "$spec" .yaml)"
+    PYTHONPATH="$repo/gen" "$python" -m alloc8gen "$spec" --platform windows --out "$out"
+    for variant in "" -DALLOC8_THREAD_HOOKS=0 -DALLOC8_THREAD_HOOKS=1; do
+      for src in "$out"/windows/*.c; do
+        # shellcheck disable=SC2086 # a variant is zero or one flag
+        $mingw "${wflags[@]}" $variant -I"$out/windows" -I"$repo/runtime/include" "$src" -o "$work/obj.o"
+        count=$((count + 1))
+      done
+    done
+  done
+  for src in "$repo"/examples/demo_allocator/*.c; do
+    $mingw "${wflags[@]}" -I"$repo/examples/demo_allocator" "$src" -o "$work/obj.o"
+    count=$((count + 1))
+  done
+  compilers+=("$mingw")
+else
+  echo "compile matrix: $mingw is not installed; the Windows sources were not compiled (scripts/deps.sh installs it)"
+fi
 echo "compile matrix: $count compilations (${compilers[*]}; ${#specs[@]} specs) without a warning"

@@ -15,6 +15,8 @@
 #define ALLOC8_HIDDEN __attribute__((visibility("hidden")))
 #define ALLOC8_LIKELY(x) __builtin_expect(!!(x), 1)
 #define ALLOC8_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define ALLOC8_COLD __attribute__((cold, noinline))
+#define ALLOC8_MUL_OVERFLOW(a, b, out) __builtin_mul_overflow(a, b, out)
 
 /* Every block handed out is aligned to at least this (16 on x86_64 and aarch64). */
 #define ALLOC8_MIN_ALIGN ((size_t)_Alignof(max_align_t))
@@ -57,7 +59,7 @@ static inline void *alloc8_core_aligned(size_t alignment, size_t size) {
 
 static inline void *alloc8_core_calloc(size_t count, size_t size) {
     size_t total;
-    if (ALLOC8_UNLIKELY(__builtin_mul_overflow(count, size, &total))) {
+    if (ALLOC8_UNLIKELY(ALLOC8_MUL_OVERFLOW(count, size, &total))) {
         errno = ENOMEM;
         return NULL;
     }

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-__attribute__((cold, noinline)) ALLOC8_HIDDEN void *alloc8_glue_enomem(void) {
+ALLOC8_COLD ALLOC8_HIDDEN void *alloc8_glue_enomem(void) {
     errno = ENOMEM;
     return NULL;
 }
