@@ -1,7 +1,7 @@
 /* The generated Windows DLL, loaded into a running program with LoadLibrary, takes over the C
  * runtime's allocation functions and calls the thread hooks; run under Wine by run_wine.sh.
  *
- * Usage: crt_served.exe <interposer DLL> <late_module DLL>
+ * Usage: crt_served.exe <interposer DLL> <late_module DLL> <ucrt_module DLL>
  * Before the DLL is loaded this program allocates with the C runtime (the foreign blocks) and
  * starts a thread that waits. Then, with the demo allocator's counters as proof:
  *   served    malloc, calloc, realloc, _msize, _expand and the _aligned_* family of
@@ -11,6 +11,8 @@
  *   foreign   blocks the CRT handed out before the load go back to it: free, _msize, realloc and
  *             _aligned_free of them never reach the allocator;
  *   later     a DLL loaded after the interposer has its imports patched as it loads;
+ *   ucrt      a DLL that imports from ucrtbase.dll, loaded before the interposer, is patched too:
+ *             _recalloc, _aligned_msize and the _base names through it, and its own foreign block;
  *   threads   CreateThread and _beginthreadex threads ran init before their start routine and
  *             one cleanup each; the thread that was running before the load ran init lazily. */
 #include "demo_allocator.h"
@@ -213,13 +215,36 @@ static void test_later_module(const char *path) {
           DELTA(free_calls));
 }
 
+/* ---- a module that uses the Universal CRT -------------------------------------------------------- */
+static HMODULE ucrt_module;
+
+static void test_ucrt_module(void) {
+    unsigned (*exercise)(void) = (unsigned (*)(void))(void (*)(void))GetProcAddress(ucrt_module, "ucrt_module_exercise");
+    struct alloc8_demo_stats before = snap();
+    unsigned failed = exercise();
+    struct alloc8_demo_stats after = snap();
+    CHECK(failed == 0, "ucrt_module: the UCRT's functions kept their semantics (failed checks 0x%x)\n", failed);
+    /* malloc, _recalloc (moves the block: one more), _malloc_base; _aligned_malloc (an aligned
+       allocation); free, the moved block, _aligned_free, _free_base; its foreign free is not ours */
+    CHECK(DELTA(malloc_calls) == 3 && DELTA(memalign_calls) == 1 && DELTA(free_calls) == 4,
+          "ucrt_module's imports from ucrtbase.dll were patched (mallocs +%llu, aligned +%llu, frees +%llu)\n",
+          DELTA(malloc_calls), DELTA(memalign_calls), DELTA(free_calls));
+}
+
 int main(int argc, char **argv) {
-    if (argc != 3) {
-        printf("usage: crt_served.exe <interposer DLL> <late_module DLL>\n");
+    if (argc != 4) {
+        printf("usage: crt_served.exe <interposer DLL> <late_module DLL> <ucrt_module DLL>\n");
         return 2;
     }
     setvbuf(stdout, NULL, _IONBF, 0);
     make_foreign();
+    ucrt_module = LoadLibraryA(argv[3]);
+    if (ucrt_module == NULL) {
+        printf("FAIL: LoadLibrary(%s): error %lu\n", argv[3], GetLastError());
+        return 1;
+    }
+    void (*ucrt_make_foreign)(void) = (void (*)(void))GetProcAddress(ucrt_module, "ucrt_module_make_foreign");
+    ucrt_make_foreign();
     go_event = CreateEventA(NULL, TRUE, FALSE, NULL);
     running_event = CreateEventA(NULL, TRUE, FALSE, NULL);
     HANDLE early = CreateThread(NULL, 0, early_thread, NULL, 0, NULL);
@@ -250,6 +275,7 @@ int main(int argc, char **argv) {
     test_served();
     test_threads();
     test_later_module(argv[2]);
+    test_ucrt_module();
 
     struct alloc8_demo_thread m = me();
     CHECK(m.state == DEMO_THREAD_HOOKED && m.inits == 1, "the main thread ran init lazily, once (state %d, inits %u)\n",

@@ -18,9 +18,12 @@ flags=(-std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -I"$gen/windows" -I"$repo/e
 # the interposer DLL: the generated glue plus the demo allocator
 $cc "${flags[@]}" -shared -static-libgcc -o "$work/alloc8demo.dll" "$gen"/windows/*.c "$repo"/examples/demo_allocator/*.c
 $cc "${flags[@]}" -shared -o "$work/late_module.dll" "$repo/tests/windows/late_module.c"
+# a module on the Universal CRT, without mingw-w64's own runtime
+$cc "${flags[@]}" -fno-builtin -shared -nostdlib -o "$work/ucrt_module.dll" "$repo/tests/windows/ucrt_module.c" \
+  -lucrtbase -lkernel32
 # -fno-builtin: every malloc/free in the test really calls the C runtime (not folded away by gcc)
 $cc "${flags[@]}" -fno-builtin -o "$work/$test.exe" "$repo/tests/windows/$test.c"
 # one Wine prefix per work directory, made once (the first start takes a few seconds)
 export WINEPREFIX=$work/wineprefix WINEDEBUG=-all
 cd "$work"
-"$wine" "$test.exe" 'alloc8demo.dll' 'late_module.dll'
+"$wine" "$test.exe" alloc8demo.dll late_module.dll ucrt_module.dll
