@@ -203,7 +203,12 @@ function(alloc8_add_interposer target)
   target_include_directories(${target} PUBLIC "$<BUILD_INTERFACE:${out_dir}/${A8_PLATFORM}>")
   find_package(Threads REQUIRED)
   target_link_libraries(${target} PRIVATE Threads::Threads ${CMAKE_DL_LIBS})
-  if(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
+  if(A8_PLATFORM STREQUAL "windows")
+    if(MINGW AND NOT A8_STATIC)
+      # the DLL carries libgcc itself instead of needing libgcc_s_seh-1.dll next to it
+      target_link_options(${target} PRIVATE -static-libgcc)
+    endif()
+  elseif(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
     # initial-exec TLS never calls __tls_get_addr, which may allocate: that would recurse.
     # -fno-plt: the glue calls the allocator's entry points through the GOT directly (one
     # instruction less per call into a separate allocator library such as libmimalloc.so).
