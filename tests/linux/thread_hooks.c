@@ -281,22 +281,27 @@ static void timer_body(union sigval value) {
     atomic_fetch_add(&timer_calls, 1);
 }
 
-static void case_timer(void) {
-    struct alloc8_demo_stats before = snap();
+/* Fire a SIGEV_THREAD timer TIMER_SHOTS times, one shot after the other; each callback thread
+   counts itself in timer_calls. */
+static void fire_timer(void (*callback)(union sigval)) {
     struct sigevent ev;
     memset(&ev, 0, sizeof ev);
     ev.sigev_notify = SIGEV_THREAD;
-    ev.sigev_notify_function = timer_body;
+    ev.sigev_notify_function = callback;
     timer_t timer;
     CHECK(timer_create(CLOCK_MONOTONIC, &ev, &timer) == 0, "timer_create(SIGEV_THREAD)\n");
     for (int shot = 0; shot < TIMER_SHOTS; shot++) {
-        int target = shot + 1;
         struct itimerspec when = {{0, 0}, {0, 1000000}};
         timer_settime(timer, 0, &when, NULL);
-        for (int i = 0; i < 2000 && atomic_load(&timer_calls) < target; i++)
+        for (int i = 0; i < 2000 && atomic_load(&timer_calls) < shot + 1; i++)
             sleep_ms(5);
     }
     timer_delete(timer);
+}
+
+static void case_timer(void) {
+    struct alloc8_demo_stats before = snap();
+    fire_timer(timer_body);
     /* each callback thread ends after its callback; glibc's helper thread lives on */
     uint64_t cleanups = wait_cleanups(before.thread_cleanups + TIMER_SHOTS);
     sleep_ms(50);
@@ -339,19 +344,7 @@ static void case_at_start(void) {
     run_case("thrd_create", BY_RETURN, 0, 1);
     run_case("pthread_create@GLIBC_2.2.5", BY_RETURN, 1, 0);
     struct alloc8_demo_stats before = snap();
-    struct sigevent ev;
-    memset(&ev, 0, sizeof ev);
-    ev.sigev_notify = SIGEV_THREAD;
-    ev.sigev_notify_function = untouched_timer_body;
-    timer_t timer;
-    CHECK(timer_create(CLOCK_MONOTONIC, &ev, &timer) == 0, "timer_create(SIGEV_THREAD)\n");
-    for (int shot = 0; shot < TIMER_SHOTS; shot++) {
-        struct itimerspec when = {{0, 0}, {0, 1000000}};
-        timer_settime(timer, 0, &when, NULL);
-        for (int i = 0; i < 2000 && atomic_load(&timer_calls) < shot + 1; i++)
-            sleep_ms(5);
-    }
-    timer_delete(timer);
+    fire_timer(untouched_timer_body);
     sleep_ms(50);
     struct alloc8_demo_stats after = snap();
     CHECK(atomic_load(&timer_calls) == TIMER_SHOTS, "every timer fired (%d)\n", atomic_load(&timer_calls));
