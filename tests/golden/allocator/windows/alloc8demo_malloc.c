@@ -230,25 +230,26 @@ static void *alloc8_crt_aligned_malloc(size_t size, size_t alignment) {
     return alloc8_crt_aligned_offset_malloc(size, alignment, 0);
 }
 
-/* The original _aligned_* function `which` for a block the allocator does not own, or NULL. */
-static alloc8_fn alloc8_aligned_foreign(void *user, int which) {
+/* Whether an _aligned_* block is not the allocator's; then *original is the owning runtime's
+   function `which` (NULL when no runtime recognises the block: it is left alone). */
+static int alloc8_aligned_foreign(void *user, int which, alloc8_fn *original) {
     void *base = *alloc8_aligned_slot(user);
     if (alloc8_entry_owns(base))
-        return NULL;
-    return alloc8_crt_function(alloc8_crt_owning(base), which);
+        return 0;
+    *original = alloc8_crt_function(alloc8_crt_owning(base), which);
+    return 1;
 }
 
 static void alloc8_crt_aligned_free(void *user) {
     if (user == NULL)
         return;
-    void *base = *alloc8_aligned_slot(user);
-    if (!alloc8_entry_owns(base)) {
-        alloc8_fn original = alloc8_crt_function(alloc8_crt_owning(base), ALLOC8_CRT__ALIGNED_FREE);
+    alloc8_fn original;
+    if (alloc8_aligned_foreign(user, ALLOC8_CRT__ALIGNED_FREE, &original)) {
         if (original != NULL)
             ((void (*)(void *))original)(user);
         return;
     }
-    alloc8_core_free(base);
+    alloc8_core_free(*alloc8_aligned_slot(user));
 }
 
 static size_t alloc8_crt_aligned_msize(void *user, size_t alignment, size_t offset) {
@@ -256,9 +257,13 @@ static size_t alloc8_crt_aligned_msize(void *user, size_t alignment, size_t offs
         errno = EINVAL;
         return (size_t)-1;
     }
-    alloc8_fn original = alloc8_aligned_foreign(user, ALLOC8_CRT__ALIGNED_MSIZE);
-    if (original != NULL)
-        return ((size_t (*)(void *, size_t, size_t))original)(user, alignment, offset);
+    alloc8_fn original;
+    if (alloc8_aligned_foreign(user, ALLOC8_CRT__ALIGNED_MSIZE, &original)) {
+        if (original != NULL)
+            return ((size_t (*)(void *, size_t, size_t))original)(user, alignment, offset);
+        errno = EINVAL;
+        return (size_t)-1;
+    }
     char *base = *alloc8_aligned_slot(user);
     return alloc8_core_usable_size(base) - (size_t)((char *)user - base);
 }
@@ -270,9 +275,13 @@ static void *alloc8_crt_aligned_offset_realloc(void *user, size_t size, size_t a
         alloc8_crt_aligned_free(user);
         return NULL;
     }
-    alloc8_fn original = alloc8_aligned_foreign(user, ALLOC8_CRT__ALIGNED_OFFSET_REALLOC);
-    if (original != NULL)
-        return ((void *(*)(void *, size_t, size_t, size_t))original)(user, size, alignment, offset);
+    alloc8_fn original;
+    if (alloc8_aligned_foreign(user, ALLOC8_CRT__ALIGNED_OFFSET_REALLOC, &original)) {
+        if (original != NULL)
+            return ((void *(*)(void *, size_t, size_t, size_t))original)(user, size, alignment, offset);
+        errno = ENOMEM;
+        return NULL;
+    }
     char *base = *alloc8_aligned_slot(user);
     size_t old_size = alloc8_core_usable_size(base) - (size_t)((char *)user - base);
     void *fresh = alloc8_crt_aligned_offset_malloc(size, alignment, offset);

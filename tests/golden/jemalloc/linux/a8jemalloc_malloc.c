@@ -17,6 +17,17 @@ ALLOC8_COLD ALLOC8_HIDDEN void *alloc8_glue_enomem(void) {
     return NULL;
 }
 
+static size_t alloc8_page_size(void) {
+    static _Atomic size_t cached;
+    size_t page = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (ALLOC8_UNLIKELY(page == 0)) {
+        long value = sysconf(_SC_PAGESIZE);
+        page = value > 0 ? (size_t)value : 4096;
+        atomic_store_explicit(&cached, page, memory_order_relaxed);
+    }
+    return page;
+}
+
 /* Exported without a symbol version: an unversioned definition satisfies every versioned reference
    (malloc@GLIBC_2.2.5, aligned_alloc@GLIBC_2.16, ...), so no binary bypasses the interposer. */
 ALLOC8_EXPORT void *malloc(size_t size) {
@@ -73,17 +84,6 @@ ALLOC8_EXPORT void *aligned_alloc(size_t alignment, size_t size) {
         return NULL;
     }
     return alloc8_core_aligned(alignment, size);
-}
-
-static size_t alloc8_page_size(void) {
-    static _Atomic size_t cached;
-    size_t page = atomic_load_explicit(&cached, memory_order_relaxed);
-    if (ALLOC8_UNLIKELY(page == 0)) {
-        long value = sysconf(_SC_PAGESIZE);
-        page = value > 0 ? (size_t)value : 4096;
-        atomic_store_explicit(&cached, page, memory_order_relaxed);
-    }
-    return page;
 }
 
 ALLOC8_EXPORT void *valloc(size_t size) {

@@ -27,22 +27,40 @@ static size_t alloc8_page_size(void) {
     return cached;
 }
 
-/* C11 aligned_alloc and the usual extensions, for prefixed mode and for the CRT functions below. */
-static void *alloc8_memalign(size_t alignment, size_t size) {
-    if (alignment == 0 || (alignment & (alignment - 1)) != 0) {
+ALLOC8_EXPORT void *demo_malloc(size_t size) {
+    return alloc8_core_malloc(size);
+}
+
+ALLOC8_EXPORT void demo_free(void *ptr) {
+    alloc8_core_free(ptr);
+}
+
+ALLOC8_EXPORT void *demo_calloc(size_t count, size_t size) {
+    return alloc8_core_calloc(count, size);
+}
+
+ALLOC8_EXPORT void *demo_realloc(void *ptr, size_t size) {
+    return alloc8_core_realloc(ptr, size);
+}
+
+/* glibc semantics: small alignments are plain allocations, other non-powers of two are rounded up. */
+ALLOC8_EXPORT void *demo_memalign(size_t alignment, size_t size) {
+    if (alignment <= ALLOC8_MIN_ALIGN)
+        return alloc8_core_aligned(ALLOC8_MIN_ALIGN, size);
+    if (alignment > SIZE_MAX / 2 + 1) {
         errno = EINVAL;
         return NULL;
+    }
+    if (alignment & (alignment - 1)) {
+        size_t pow2 = ALLOC8_MIN_ALIGN * 2;
+        while (pow2 < alignment)
+            pow2 <<= 1;
+        alignment = pow2;
     }
     return alloc8_core_aligned(alignment, size);
 }
 
-ALLOC8_EXPORT void *demo_malloc(size_t size) { return alloc8_core_malloc(size); }
-ALLOC8_EXPORT void demo_free(void *ptr) { alloc8_core_free(ptr); }
-ALLOC8_EXPORT void *demo_calloc(size_t count, size_t size) { return alloc8_core_calloc(count, size); }
-ALLOC8_EXPORT void *demo_realloc(void *ptr, size_t size) { return alloc8_core_realloc(ptr, size); }
-ALLOC8_EXPORT void *demo_memalign(size_t alignment, size_t size) { return alloc8_memalign(alignment, size); }
-ALLOC8_EXPORT void *demo_aligned_alloc(size_t alignment, size_t size) { return alloc8_memalign(alignment, size); }
-
+/* On error *memptr is left untouched and errno is preserved; the error is the return value. */
 ALLOC8_EXPORT int demo_posix_memalign(void **memptr, size_t alignment, size_t size) {
     if (alignment == 0 || (alignment & (alignment - 1)) != 0 || alignment % sizeof(void *) != 0)
         return EINVAL;
@@ -56,8 +74,20 @@ ALLOC8_EXPORT int demo_posix_memalign(void **memptr, size_t alignment, size_t si
     return 0;
 }
 
-ALLOC8_EXPORT void *demo_valloc(size_t size) { return alloc8_core_aligned(alloc8_page_size(), size); }
+/* As glibc 2.38 and later: an alignment that is not a power of two fails with EINVAL. */
+ALLOC8_EXPORT void *demo_aligned_alloc(size_t alignment, size_t size) {
+    if (alignment == 0 || (alignment & (alignment - 1)) != 0) {
+        errno = EINVAL;
+        return NULL;
+    }
+    return alloc8_core_aligned(alignment, size);
+}
 
+ALLOC8_EXPORT void *demo_valloc(size_t size) {
+    return alloc8_core_aligned(alloc8_page_size(), size);
+}
+
+/* Page aligned, size rounded up to whole pages (at least one). */
 ALLOC8_EXPORT void *demo_pvalloc(size_t size) {
     size_t page = alloc8_page_size();
     if (size > SIZE_MAX - (page - 1)) {
@@ -68,8 +98,14 @@ ALLOC8_EXPORT void *demo_pvalloc(size_t size) {
     return alloc8_core_aligned(page, size);
 }
 
-ALLOC8_EXPORT size_t demo_malloc_usable_size(void *ptr) { return alloc8_core_usable_size(ptr); }
-ALLOC8_EXPORT void demo_free_sized(void *ptr, size_t size) { alloc8_core_free_sized(ptr, size); }
+ALLOC8_EXPORT size_t demo_malloc_usable_size(void *ptr) {
+    return alloc8_core_usable_size(ptr);
+}
+
+/* C23 */
+ALLOC8_EXPORT void demo_free_sized(void *ptr, size_t size) {
+    alloc8_core_free_sized(ptr, size);
+}
 
 ALLOC8_EXPORT void demo_free_aligned_sized(void *ptr, size_t alignment, size_t size) {
     alloc8_core_free_aligned_sized(ptr, alignment, size);
