@@ -5,7 +5,8 @@
 #
 # generates the glue for <spec.yaml> at build time (again whenever the spec, a template or the
 # generator changes) and builds it together with SOURCES into the shared library <target>
-# (for LD_PRELOAD), or with STATIC into a static library to link into static executables.
+# (for LD_PRELOAD; a DLL on Windows), or with STATIC into a static library to link into static
+# executables (on Windows: the link-time mode, which defines the C runtime's names in the program).
 #
 # Thread hooks (the spec's `threads:` section), by its `activation`:
 #   runtime  compiled in; the hooks are weak symbols, absent hooks cost nothing at run time.
@@ -204,7 +205,11 @@ function(alloc8_add_interposer target)
   find_package(Threads REQUIRED)
   target_link_libraries(${target} PRIVATE Threads::Threads ${CMAKE_DL_LIBS})
   if(A8_PLATFORM STREQUAL "windows")
-    if(MINGW AND NOT A8_STATIC)
+    if(A8_STATIC)
+      # the link-time mode: the C runtime's names are defined in the program, TLS callbacks
+      # stand in for DllMain (docs/platforms.md)
+      target_compile_definitions(${target} PRIVATE ALLOC8_STATIC=1)
+    elseif(MINGW)
       # the DLL carries libgcc itself instead of needing libgcc_s_seh-1.dll next to it
       target_link_options(${target} PRIVATE -static-libgcc)
     endif()

@@ -18,14 +18,34 @@
 enum { TL_CACHE, TL_STATE, TL_INITS, TL_CLEANUPS, TL_WORDS };
 #ifdef _WIN32
 /* Windows TLS slots, not C11 thread-locals: mingw-w64 emulates those and frees them before the
-   loader tells DllMain that the thread ends, which is when xxthread_cleanup runs. */
+   loader tells DllMain that the thread ends, which is when xxthread_cleanup runs. The slots are
+   made on first use, not by a constructor: linked into a program (the link-time mode), the
+   allocator serves the C runtime's start-up code, which runs before constructors. */
 static demo_os_tls demo_tl_slots[TL_WORDS];
-__attribute__((constructor)) static void demo_tl_make(void) {
-    for (int i = 0; i < TL_WORDS; i++)
-        demo_tl_slots[i] = demo_os_tls_alloc();
+static _Atomic int demo_tl_made;
+static demo_lock_t demo_tl_lock = DEMO_LOCK_INIT;
+
+static int demo_tl_ready(void) { return atomic_load_explicit(&demo_tl_made, memory_order_acquire); }
+
+static void demo_tl_make(void) {
+    demo_lock(&demo_tl_lock);
+    if (!demo_tl_ready()) {
+        for (int i = 0; i < TL_WORDS; i++)
+            demo_tl_slots[i] = demo_os_tls_alloc();
+        atomic_store_explicit(&demo_tl_made, 1, memory_order_release);
+    }
+    demo_unlock(&demo_tl_lock);
 }
-#define TL_GET(word) demo_os_tls_get(demo_tl_slots[word])
-#define TL_SET(word, value) demo_os_tls_set(demo_tl_slots[word], (uintptr_t)(value))
+
+static uintptr_t demo_tl_get(int word) { return demo_tl_ready() ? demo_os_tls_get(demo_tl_slots[word]) : 0; }
+
+static void demo_tl_set(int word, uintptr_t value) {
+    if (!demo_tl_ready())
+        demo_tl_make();
+    demo_os_tls_set(demo_tl_slots[word], value);
+}
+#define TL_GET(word) demo_tl_get(word)
+#define TL_SET(word, value) demo_tl_set(word, (uintptr_t)(value))
 #else
 static _Thread_local uintptr_t demo_tl[TL_WORDS] DEMO_TLS;
 #define TL_GET(word) demo_tl[word]

@@ -18,19 +18,42 @@ LIBC_ALIASES = (
 
 
 
-# Windows: the C runtime allocation functions whose imports are patched, each with the replacement
-# (templates/windows/malloc.c.j2: alloc8_crt_<replacement>). The _base forms are the Universal
-# CRT's names behind the public ones.
+# Windows: the C runtime allocation functions replaced (imports patched in a DLL, definitions in
+# the link-time mode), each with its replacement (templates/windows/malloc.c.j2:
+# alloc8_crt_<replacement>). The _base forms are the Universal CRT's names behind the public ones.
 WINDOWS_CRT_FUNCTIONS = (
     ("malloc", "malloc"), ("free", "free"), ("calloc", "calloc"), ("realloc", "realloc"),
     ("_msize", "msize"), ("_expand", "expand"), ("_recalloc", "recalloc"),
     ("_aligned_malloc", "aligned_malloc"), ("_aligned_free", "aligned_free"),
-    ("_aligned_realloc", "aligned_realloc"), ("_aligned_msize", "aligned_msize"),
-    ("_aligned_offset_malloc", "aligned_offset_malloc"), ("_aligned_offset_realloc", "aligned_offset_realloc"),
+    ("_aligned_realloc", "aligned_realloc"), ("_aligned_recalloc", "aligned_recalloc"),
+    ("_aligned_msize", "aligned_msize"), ("_aligned_offset_malloc", "aligned_offset_malloc"),
+    ("_aligned_offset_realloc", "aligned_offset_realloc"),
+    ("_aligned_offset_recalloc", "aligned_offset_recalloc"),
     ("_malloc_base", "malloc"), ("_free_base", "free"), ("_calloc_base", "calloc"),
     ("_realloc_base", "realloc"), ("_msize_base", "msize"), ("_expand_base", "expand"),
     ("_recalloc_base", "recalloc"),
 )
+# Each replacement's C signature: return type and (type, name) parameters, as the CRT declares it.
+_P, _S = "void *", "size_t"
+WINDOWS_CRT_SIGNATURES = {
+    "malloc": (_P, ((_S, "size"),)),
+    "free": ("void", ((_P, "ptr"),)),
+    "calloc": (_P, ((_S, "count"), (_S, "size"))),
+    "realloc": (_P, ((_P, "ptr"), (_S, "size"))),
+    "msize": (_S, ((_P, "ptr"),)),
+    "expand": (_P, ((_P, "ptr"), (_S, "size"))),
+    "recalloc": (_P, ((_P, "ptr"), (_S, "count"), (_S, "size"))),
+    "aligned_malloc": (_P, ((_S, "size"), (_S, "alignment"))),
+    "aligned_free": ("void", ((_P, "user"),)),
+    "aligned_realloc": (_P, ((_P, "user"), (_S, "size"), (_S, "alignment"))),
+    "aligned_recalloc": (_P, ((_P, "user"), (_S, "count"), (_S, "size"), (_S, "alignment"))),
+    "aligned_msize": (_S, ((_P, "user"), (_S, "alignment"), (_S, "offset"))),
+    "aligned_offset_malloc": (_P, ((_S, "size"), (_S, "alignment"), (_S, "offset"))),
+    "aligned_offset_realloc": (_P, ((_P, "user"), (_S, "size"), (_S, "alignment"), (_S, "offset"))),
+    "aligned_offset_recalloc": (_P, ((_P, "user"), (_S, "count"), (_S, "size"), (_S, "alignment"),
+                                     (_S, "offset"))),
+}
+assert {r for _, r in WINDOWS_CRT_FUNCTIONS} == set(WINDOWS_CRT_SIGNATURES)
 # The C runtime DLLs, and the import names that reach each (the Universal CRT through an API set).
 WINDOWS_CRT_DLLS = ("msvcrt.dll", "ucrtbase.dll", "msvcr120.dll", "msvcr110.dll", "msvcr100.dll",
                     "msvcr90.dll", "msvcr80.dll")
@@ -113,6 +136,8 @@ THREAD_WRAPPERS = ("pthread_create", "thrd_create")
 def reserved_names(mode, prefix, cxx, threads=False):
     """Names an entry symbol may not take: the glue defines them itself."""
     names = set(exported_c_names(mode, prefix))
+    if mode == "interpose":  # the Windows link-time mode defines the C runtime's names
+        names.update(n for n, _ in WINDOWS_CRT_FUNCTIONS)
     if threads:
         names.update(THREAD_WRAPPERS)
     if cxx:

@@ -29,9 +29,22 @@ def render(spec, platform):
         "version": __version__,
         "libc_aliases": exports.LIBC_ALIASES,
         "cxx_operators": exports.CXX_OPERATORS,
-        "crt_functions": [{"name": n, "replacement": r} for n, r in exports.WINDOWS_CRT_FUNCTIONS],
+        "crt_functions": [_crt_function(n, r) for n, r in exports.WINDOWS_CRT_FUNCTIONS],
         "crt_dlls": exports.WINDOWS_CRT_DLLS,
         "crt_imports": exports.WINDOWS_CRT_IMPORTS,
     }
     return [(path, env.get_template(template).render(context))
             for path, template in platforms.outputs(spec, platform)]
+
+
+def _crt_function(name, replacement):
+    """A Windows C runtime function for the templates: its name, replacement and C signature."""
+    ret, params = exports.WINDOWS_CRT_SIGNATURES[replacement]
+    return {
+        "name": name,
+        "replacement": replacement,
+        "ret": ret if ret.endswith("*") else ret + " ",  # "void *" or "size_t ", ready for the name
+        "params": ", ".join(t + ("" if t.endswith("*") else " ") + n for t, n in params),
+        "types": ", ".join(t.rstrip() for t, _ in params),
+        "args": ", ".join(n for _, n in params),
+    }

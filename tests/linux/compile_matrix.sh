@@ -70,11 +70,16 @@ if command -v $mingw >/dev/null; then
     grep -Eq '^platforms:.*windows' "$spec" || continue
     out="$work/win-$(basename "$spec" .yaml)"
     PYTHONPATH="$repo/gen" "$python" -m alloc8gen "$spec" --platform windows --out "$out"
-    for variant in "" -DALLOC8_THREAD_HOOKS=0 -DALLOC8_THREAD_HOOKS=1; do
+    # the DLL and the link-time mode (ALLOC8_STATIC), with the hooks as built and switched
+    for variant in "" -DALLOC8_THREAD_HOOKS=0 -DALLOC8_THREAD_HOOKS=1 -DALLOC8_STATIC=1 \
+                   "-DALLOC8_STATIC=1 -DALLOC8_THREAD_HOOKS=0"; do
       for src in "$out"/windows/*.c; do
-        # shellcheck disable=SC2086 # a variant is zero or one flag
+        # shellcheck disable=SC2086 # a variant is zero to two flags
         $mingw "${wflags[@]}" $variant -I"$out/windows" -I"$repo/runtime/include" "$src" -o "$work/obj.o"
-        count=$((count + 1))
+        # clang too, for the same target (syntax and warnings only)
+        # shellcheck disable=SC2086
+        clang --target=x86_64-w64-mingw32 "${wflags[@]/-c/-fsyntax-only}" $variant -I"$out/windows" "$src"
+        count=$((count + 2))
       done
     done
   done

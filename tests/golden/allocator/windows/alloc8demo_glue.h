@@ -12,9 +12,17 @@
 #include <string.h>
 #include <stdatomic.h>
 
-/* A DLL exports only what it marks, so nothing needs hiding. GCC and clang builtins (mingw-w64)
-   have plain fallbacks for MSVC's C compiler (docs/platforms.md). */
+/* ALLOC8_STATIC=1 builds the link-time mode (the C runtime's names defined in the program) instead
+   of the DLL. A DLL exports only what it marks, so nothing needs hiding. GCC and clang builtins
+   (mingw-w64) have plain fallbacks for MSVC's C compiler (docs/platforms.md). */
+#ifndef ALLOC8_STATIC
+#define ALLOC8_STATIC 0
+#endif
+#if ALLOC8_STATIC
+#define ALLOC8_EXPORT
+#else
 #define ALLOC8_EXPORT __declspec(dllexport)
+#endif
 #define ALLOC8_HIDDEN
 #if defined(_MSC_VER) && !defined(__clang__)
 #define ALLOC8_LIKELY(x) (x)
@@ -70,12 +78,26 @@ extern _Atomic int demo_threads_created; /* set to 1 before a second thread runs
    runs the init hook, ACTIVE until the cleanup hook ran, then DONE for good. */
 enum { ALLOC8_THREAD_NEW = 0, ALLOC8_THREAD_ACTIVE = 1, ALLOC8_THREAD_DONE = 2 };
 /* Kept in a Windows TLS slot: mingw-w64 emulates C11 thread-locals and frees them before the
-   loader tells DllMain that a thread ends. Reading it leaves GetLastError() alone. */
+   loader tells DllMain that a thread ends. Reading it must leave GetLastError() alone, which
+   TlsGetValue does not: the first 64 slots are read straight from the thread's TEB (TlsSlots,
+   declared in winternl.h), one load; later ones through TlsGetValue, restoring the last error. */
 #include <windows.h>
+#include <winternl.h>
 extern DWORD alloc8_glue_thread_slot;
 static inline unsigned char alloc8_glue_thread_state_get(void) {
+    DWORD slot = alloc8_glue_thread_slot;
+    if (ALLOC8_LIKELY(slot < 64)) {
+#if defined(__GNUC__) && defined(__x86_64__)
+        /* NtCurrentTeb() without GCC 12's false -Warray-bounds alarm in mingw-w64's __readgsqword */
+        struct _TEB *teb;
+        __asm__("movq %%gs:0x30, %0" : "=r"(teb));
+#else
+        struct _TEB *teb = NtCurrentTeb();
+#endif
+        return (unsigned char)(uintptr_t)teb->TlsSlots[slot];
+    }
     DWORD error = GetLastError();
-    void *value = TlsGetValue(alloc8_glue_thread_slot);
+    void *value = TlsGetValue(slot);
     SetLastError(error);
     return (unsigned char)(uintptr_t)value;
 }

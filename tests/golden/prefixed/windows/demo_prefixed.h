@@ -8,22 +8,32 @@
 
 #include <stddef.h>
 
+/* Exported by the DLL that defines them, imported by its users; neither when linked into the
+   program (ALLOC8_STATIC). The generated demo_prefixed_malloc.c defines ALLOC8_DEMO_PREFIXED_BUILD. */
+#if defined(ALLOC8_STATIC) && ALLOC8_STATIC
+#define ALLOC8_DEMO_PREFIXED_API
+#elif defined(ALLOC8_DEMO_PREFIXED_BUILD)
+#define ALLOC8_DEMO_PREFIXED_API __declspec(dllexport)
+#else
+#define ALLOC8_DEMO_PREFIXED_API __declspec(dllimport)
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-void *demo_malloc(size_t size);
-void demo_free(void *ptr);
-void *demo_calloc(size_t count, size_t size);
-void *demo_realloc(void *ptr, size_t size);
-void *demo_memalign(size_t alignment, size_t size);
-int demo_posix_memalign(void **memptr, size_t alignment, size_t size);
-void *demo_aligned_alloc(size_t alignment, size_t size);
-void *demo_valloc(size_t size);
-void *demo_pvalloc(size_t size);
-size_t demo_malloc_usable_size(void *ptr);
-void demo_free_sized(void *ptr, size_t size);
-void demo_free_aligned_sized(void *ptr, size_t alignment, size_t size);
+ALLOC8_DEMO_PREFIXED_API void *demo_malloc(size_t size);
+ALLOC8_DEMO_PREFIXED_API void demo_free(void *ptr);
+ALLOC8_DEMO_PREFIXED_API void *demo_calloc(size_t count, size_t size);
+ALLOC8_DEMO_PREFIXED_API void *demo_realloc(void *ptr, size_t size);
+ALLOC8_DEMO_PREFIXED_API void *demo_memalign(size_t alignment, size_t size);
+ALLOC8_DEMO_PREFIXED_API int demo_posix_memalign(void **memptr, size_t alignment, size_t size);
+ALLOC8_DEMO_PREFIXED_API void *demo_aligned_alloc(size_t alignment, size_t size);
+ALLOC8_DEMO_PREFIXED_API void *demo_valloc(size_t size);
+ALLOC8_DEMO_PREFIXED_API void *demo_pvalloc(size_t size);
+ALLOC8_DEMO_PREFIXED_API size_t demo_malloc_usable_size(void *ptr);
+ALLOC8_DEMO_PREFIXED_API void demo_free_sized(void *ptr, size_t size);
+ALLOC8_DEMO_PREFIXED_API void demo_free_aligned_sized(void *ptr, size_t alignment, size_t size);
 
 #ifdef __cplusplus
 }
