@@ -17,6 +17,16 @@ LIBC_ALIASES = (
 )
 
 
+# macOS: the functions interposed through dyld's __DATA,__interpose section, each with its
+# replacement (templates/macos/malloc.c.j2: alloc8_macos_<replacement>).
+MACOS_INTERPOSED = (
+    ("malloc", "malloc"), ("calloc", "calloc"), ("realloc", "realloc"), ("free", "free"),
+    ("valloc", "valloc"), ("posix_memalign", "posix_memalign"), ("aligned_alloc", "aligned_alloc"),
+    ("malloc_size", "malloc_size"), ("malloc_good_size", "malloc_good_size"), ("reallocf", "reallocf"),
+    ("vfree", "free"),
+)
+# macOS names an entry may not take in interpose mode (the replacement would call itself).
+MACOS_EXTRAS = ("malloc_size", "malloc_good_size", "reallocf", "vfree")
 
 # Windows: the C runtime allocation functions whose imports are patched, each with the replacement
 # (templates/windows/malloc.c.j2: alloc8_crt_<replacement>). The _base forms are the Universal
@@ -113,6 +123,8 @@ THREAD_WRAPPERS = ("pthread_create", "thrd_create")
 def reserved_names(mode, prefix, cxx, threads=False):
     """Names an entry symbol may not take: the glue defines them itself."""
     names = set(exported_c_names(mode, prefix))
+    if mode == "interpose":
+        names.update(MACOS_EXTRAS)
     if threads:
         names.update(THREAD_WRAPPERS)
     if cxx:
