@@ -213,6 +213,17 @@ function(alloc8_add_interposer target)
       # the DLL carries libgcc itself instead of needing libgcc_s_seh-1.dll next to it
       target_link_options(${target} PRIVATE -static-libgcc)
     endif()
+  elseif(A8_PLATFORM STREQUAL "macos")
+    # A dylib for DYLD_INSERT_LIBRARIES (docs/platforms.md). Its interpose entries name libc++abi's
+    # operator new/delete, so it links libc++ when the spec has cxx.
+    foreach(file IN LISTS outputs)
+      if(file MATCHES "_cxx\\.c$|_threads\\.c$")
+        set_source_files_properties("${file}" PROPERTIES COMPILE_OPTIONS "-fexceptions")
+      endif()
+      if(file MATCHES "_cxx\\.c$")
+        target_link_libraries(${target} PRIVATE c++)
+      endif()
+    endforeach()
   elseif(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
     # initial-exec TLS never calls __tls_get_addr, which may allocate: that would recurse.
     # -fno-plt: the glue calls the allocator's entry points through the GOT directly (one

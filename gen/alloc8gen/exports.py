@@ -17,6 +17,16 @@ LIBC_ALIASES = (
 )
 
 
+# macOS: the functions interposed through dyld's __DATA,__interpose section, each with its
+# replacement (templates/macos/malloc.c.j2: alloc8_macos_<replacement>).
+MACOS_INTERPOSED = (
+    ("malloc", "malloc"), ("calloc", "calloc"), ("realloc", "realloc"), ("free", "free"),
+    ("valloc", "valloc"), ("posix_memalign", "posix_memalign"), ("aligned_alloc", "aligned_alloc"),
+    ("malloc_size", "malloc_size"), ("malloc_good_size", "malloc_good_size"), ("reallocf", "reallocf"),
+    ("vfree", "free"),
+)
+# macOS names an entry may not take in interpose mode (the replacement would call itself).
+MACOS_EXTRAS = ("malloc_size", "malloc_good_size", "reallocf", "vfree")
 
 # Windows: the C runtime allocation functions replaced (imports patched in a DLL, definitions in
 # the link-time mode), each with its replacement (templates/windows/malloc.c.j2:
@@ -138,6 +148,7 @@ def reserved_names(mode, prefix, cxx, threads=False):
     names = set(exported_c_names(mode, prefix))
     if mode == "interpose":  # the Windows link-time mode defines the C runtime's names
         names.update(n for n, _ in WINDOWS_CRT_FUNCTIONS)
+        names.update(MACOS_EXTRAS)
     if threads:
         names.update(THREAD_WRAPPERS)
     if cxx:

@@ -3,15 +3,15 @@
 from .errors import UsageError
 
 # Platforms a spec may list, and those this version generates code for.
-GENERATED = ("linux", "windows")
-PLANNED = {"macos": "macOS interposition and malloc zone"}
+GENERATED = ("linux", "windows", "macos")
+PLANNED = {}  # platform -> what is planned for it, for platforms accepted in specs but not generated
 
 
 def outputs(spec, platform):
     """[(path relative to the output directory, template name)] for one platform."""
     if platform not in GENERATED:
         raise UsageError(f"platform '{platform}' is accepted in specs but not generated yet by this "
-                         f"version ({PLANNED[platform]} is planned)")
+                         f"version ({PLANNED.get(platform, 'support')} is planned)")
     files = _glue_files(spec, platform) if spec.glue else []
     if spec.heap:
         # the heap dispatch is portable C11: the same templates for every platform
@@ -27,6 +27,9 @@ def _glue_files(spec, platform):
     files = [(f"{name}_glue.h", "common/glue.h.j2"), (f"{name}_malloc.c", f"{platform}/malloc.c.j2")]
     if spec.mode == "prefixed":
         files.append((f"{name}.h", "common/prefixed.h.j2"))
+    if platform == "macos" and spec.mode == "interpose":
+        # the malloc zone that makes the allocator the default zone (docs/platforms.md)
+        files += [(f"{name}_macos.h", "macos/macos.h.j2"), (f"{name}_zone.c", "macos/zone.c.j2")]
     if spec.has("init"):
         files.append((f"{name}_bootstrap.c", "common/bootstrap.c.j2"))
     if spec.cxx and platform != "windows":  # Windows: operator new calls the CRT's malloc, which is patched

@@ -32,6 +32,7 @@ def render(spec, platform):
         "crt_functions": [_crt_function(n, r) for n, r in exports.WINDOWS_CRT_FUNCTIONS],
         "crt_dlls": exports.WINDOWS_CRT_DLLS,
         "crt_imports": exports.WINDOWS_CRT_IMPORTS,
+        "macos_interposed": [{"name": n, "replacement": r} for n, r in exports.MACOS_INTERPOSED],
     }
     return [(path, env.get_template(template).render(context))
             for path, template in platforms.outputs(spec, platform)]

@@ -23,7 +23,7 @@ TOP_KEYS = ("name", "mode", "platforms", "prefix", "cxx", "entry", "guarantees",
             "threads", "heap")
 GLUE_KEYS = ("mode", "prefix", "cxx", "guarantees", "bootstrap_size", "threads")  # need 'entry'
 # Files the glue for spec <name> may generate: <name>_<suffix>.c/.h (a heap may not take these names).
-GLUE_FILE_SUFFIXES = ("glue", "malloc", "bootstrap", "cxx", "threads")
+GLUE_FILE_SUFFIXES = ("glue", "malloc", "bootstrap", "cxx", "threads", "zone", "macos")
 GUARANTEE_KEYS = ("alignment", "sets_errno", "free_preserves_errno", "free_accepts_null", "accepts_zero_size",
                   "alignment_by_size")
 THREAD_KEYS = ("init", "cleanup", "created_flag", "activation", "enabled", "lazy_init")
@@ -241,6 +241,8 @@ def _build(ck, root, digest):
                 "'entry.init' (the bootstrap area serves calls made while init runs), or no 'bootstrap_size'")
     if entries and "windows" in platforms:
         _windows_needs(ck, top["platforms"], mode, entries)
+    if entries and "macos" in platforms:
+        _macos_needs(ck, top["platforms"], mode, entries)
     threads = _threads(ck, top["threads"], reserved, entries) if "threads" in top else None
     heap = _heap(ck, top["heap"], reserved, name, entries, threads) if "heap" in top else None
     if prefix is not None:
@@ -262,6 +264,19 @@ def _windows_needs(ck, platforms_node, mode, entries):
         ck.fail(item, "platform 'windows' does not support 'entry.init' yet (the DLL initialises the "
                       "allocator from DllMain)",
                 "an allocator that is ready when its DLL is loaded, or no 'windows'")
+
+
+def _macos_needs(ck, platforms_node, mode, entries):
+    """What the macOS glue cannot do without (docs/platforms.md)."""
+    item = next(i for i in platforms_node.value if i.value == "macos")
+    if mode == "interpose" and "owns" not in entries:
+        ck.fail(item, "platform 'macos' in interpose mode needs 'entry.owns': the malloc zone's size() "
+                      "is asked about any pointer and must answer 0 for blocks that are not the allocator's",
+                "an 'owns' entry (int f(const void *ptr)), 'mode: prefixed', or no 'macos'")
+    if "init" in entries:
+        ck.fail(item, "platform 'macos' does not support 'entry.init' yet (its bootstrap area needs a "
+                      "thread-local, which dyld may set up with malloc)",
+                "an allocator that initialises itself on its first call, or no 'macos'")
 
 
 def _platforms(ck, node):
@@ -444,7 +459,7 @@ def _heap(ck, node, reserved, spec_name, entries, threads):
                     "<name>_deallocate are free")
     if entries and name in [spec_name] + [f"{spec_name}_{s}" for s in GLUE_FILE_SUFFIXES]:
         ck.fail(h["name"], f"heap name '{name}' would give its files the names of the glue's files",
-                f"a heap name other than '{spec_name}' and '{spec_name}_<glue|malloc|bootstrap|cxx|threads>'")
+                f"a heap name other than '{spec_name}' and '{spec_name}_<{'|'.join(GLUE_FILE_SUFFIXES)}>'")
     fallback = ck.choice(h["fallback"], "heap.fallback", FALLBACKS) if "fallback" in h else "gc"
     if fallback == "allocator" and not entries:
         ck.fail(h["fallback"], "'heap.fallback' is 'allocator', but the spec has no 'entry' to fall back to",

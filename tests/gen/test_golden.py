@@ -25,7 +25,7 @@ class Golden(unittest.TestCase):
                 expected_dir = GOLDEN / spec_path.stem
                 spec = load_spec(str(spec_path))
                 produced = {}
-                for platform in (p for p in ("linux", "windows") if p in spec.platforms or p == "linux"):
+                for platform in (p for p in ("linux", "windows", "macos") if p in spec.platforms or p == "linux"):
                     produced.update(render.render(spec, platform))
                 if update:
                     for old in expected_dir.rglob("*"):

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Compile the generated macOS sources of every spec that lists macos (and of a copy of the
+# reference spec in prefixed mode) with clang for x86_64-apple-macos11 and arm64-apple-macos11,
+# as C11 with every warning an error, against the minimal Apple declarations in this directory
+# (there is no macOS SDK here: -nostdinc, then clang's own headers and these).
+# Usage: compile.sh <repo root> <python with jinja2+yaml>
+set -euo pipefail
+repo=$1 python=$2
+here="$repo/tests/platform/macos"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+command -v clang >/dev/null || { echo "FAIL: clang is not installed"; exit 1; }
+resource=$(clang -print-resource-dir)
+specs=()
+for spec in "$repo/spec/allocator.yaml" "$repo"/tests/specs/build/*.yaml "$repo"/bindings/*.yaml; do
+  grep -Eq '^platforms:[^#]*macos' "$spec" && specs+=("$spec")
+done
+[ ${#specs[@]} -gt 0 ] || { echo "FAIL: no spec lists macos"; exit 1; }
+count=0
+for spec in "${specs[@]}"; do
+  out="$work/$(basename "$spec" .yaml)"
+  PYTHONPATH="$repo/gen" "$python" -m alloc8gen "$spec" --platform macos --out "$out"
+  variants=("")
+  if compgen -G "$out/macos/*_threads.c" >/dev/null; then
+    variants+=("-DALLOC8_THREAD_HOOKS=0" "-DALLOC8_THREAD_HOOKS=1 -DALLOC8_NO_THREAD_WRAPPERS=1")
+  fi
+  for target in x86_64-apple-macos11 arm64-apple-macos11; do
+    for variant in "${variants[@]}"; do
+      for src in "$out"/macos/*.c; do
+        # shellcheck disable=SC2086 # a variant is zero or more separate flags
+        clang -target "$target" -std=c11 -fsyntax-only -Wall -Wextra -Werror -nostdinc \
+          -isystem "$resource/include" -isystem "$here" $variant -I"$out/macos" "$src"
+        count=$((count + 1))
+      done
+    done
+  done
+done
+echo "macos compile check: $count compilations (${#specs[@]} specs; x86_64 and arm64) without a warning"
