@@ -9,7 +9,7 @@
  *
  * Every check of a function's semantics is paired with the demo allocator's counters, which prove
  * the allocator served the call (or, for the C runtime's own blocks, that it did not). */
-#include "demo_allocator.h"
+#include "demo_check.h"
 
 #include <errno.h>
 #include <malloc.h>
@@ -29,34 +29,6 @@ void *__cdecl _realloc_base(void *block, size_t size);
 void __cdecl _free_base(void *block);
 #endif
 
-static int failures, checks;
-
-#define CHECK(cond, ...)                                                                                     \
-    do {                                                                                                     \
-        checks++;                                                                                            \
-        if (!(cond)) {                                                                                       \
-            failures++;                                                                                      \
-            printf("FAIL: " __VA_ARGS__);                                                                    \
-            printf("\n");                                                                                    \
-        }                                                                                                    \
-    } while (0)
-
-static void (*stats_get)(struct alloc8_demo_stats *);
-static void (*thread_get)(struct alloc8_demo_thread *);
-
-static struct alloc8_demo_stats snap(void) {
-    struct alloc8_demo_stats s;
-    stats_get(&s);
-    return s;
-}
-
-static struct alloc8_demo_thread me(void) {
-    struct alloc8_demo_thread t;
-    thread_get(&t);
-    return t;
-}
-
-#define DELTA(field) ((unsigned long long)(after.field - before.field))
 #define ALLOCATIONS (DELTA(malloc_calls) + DELTA(memalign_calls))
 
 static int all_equal(const unsigned char *p, size_t n, unsigned char value) {
@@ -368,12 +340,8 @@ int main(int argc, char **argv) {
         printf("FAIL: LoadLibrary(%s): error %lu\n", argv[1], GetLastError());
         return 1;
     }
-    stats_get = (void (*)(struct alloc8_demo_stats *))(void (*)(void))GetProcAddress(module, "alloc8_demo_stats_get");
-    thread_get = (void (*)(struct alloc8_demo_thread *))(void (*)(void))GetProcAddress(module, "alloc8_demo_thread_get");
-    if (stats_get == NULL || thread_get == NULL) {
-        printf("FAIL: the demo allocator's counters are not exported by %s\n", argc > 1 ? argv[1] : "this program");
+    if (!counters_from(module, argc > 1 ? argv[1] : "this program"))
         return 1;
-    }
     test_malloc_family();
     test_msize_expand();
     test_aligned();

@@ -15,7 +15,7 @@
  *             _recalloc, _aligned_msize and the _base names through it, and its own foreign block;
  *   threads   CreateThread and _beginthreadex threads ran init before their start routine and
  *             one cleanup each; the thread that was running before the load ran init lazily. */
-#include "demo_allocator.h"
+#include "demo_check.h"
 
 #include <malloc.h>
 #include <process.h>
@@ -24,34 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <windows.h>
-
-static int failures, checks;
-
-#define CHECK(cond, ...)                                                                                     \
-    do {                                                                                                     \
-        checks++;                                                                                            \
-        if (!(cond)) {                                                                                       \
-            failures++;                                                                                      \
-            printf("FAIL: " __VA_ARGS__);                                                                    \
-        }                                                                                                    \
-    } while (0)
-
-static void (*stats_get)(struct alloc8_demo_stats *);
-static void (*thread_get)(struct alloc8_demo_thread *);
-
-static struct alloc8_demo_stats snap(void) {
-    struct alloc8_demo_stats s;
-    stats_get(&s);
-    return s;
-}
-
-static struct alloc8_demo_thread me(void) {
-    struct alloc8_demo_thread t;
-    thread_get(&t);
-    return t;
-}
-
-#define DELTA(field) ((unsigned long long)(after.field - before.field))
 
 /* ---- the thread that exists before the DLL is loaded --------------------------------------------- */
 static HANDLE go_event, running_event;
@@ -102,7 +74,7 @@ static void test_threads(void) {
     for (int i = 0; i < THREADS; i++)
         handles[THREADS + i] = (HANDLE)_beginthreadex(NULL, 0, crt_body, (void *)(intptr_t)(THREADS + i), 0, NULL);
     for (int i = 0; i < 2 * THREADS; i++) {
-        CHECK(handles[i] != NULL, "thread %d was created\n", i);
+        CHECK(handles[i] != NULL, "thread %d was created", i);
         if (handles[i] != NULL) {
             WaitForSingleObject(handles[i], INFINITE);
             CloseHandle(handles[i]);
@@ -111,13 +83,13 @@ static void test_threads(void) {
     struct alloc8_demo_stats after = snap();
     for (int i = 0; i < 2 * THREADS; i++)
         CHECK(seen_at_start[i].state == DEMO_THREAD_HOOKED && seen_at_start[i].inits == 1,
-              "%s thread %d: init ran before its start routine (state %d, inits %u)\n",
+              "%s thread %d: init ran before its start routine (state %d, inits %u)",
               i < THREADS ? "CreateThread" : "_beginthreadex", i, seen_at_start[i].state, seen_at_start[i].inits);
-    CHECK(bad_threads == 0, "every thread kept one init and no cleanup while it ran (%ld did not)\n", bad_threads);
+    CHECK(bad_threads == 0, "every thread kept one init and no cleanup while it ran (%ld did not)", bad_threads);
     CHECK(DELTA(thread_inits) == 2 * THREADS && DELTA(thread_cleanups) == 2 * THREADS,
-          "init == cleanup == threads: %llu inits, %llu cleanups for %d threads\n", DELTA(thread_inits),
+          "init == cleanup == threads: %llu inits, %llu cleanups for %d threads", DELTA(thread_inits),
           DELTA(thread_cleanups), 2 * THREADS);
-    CHECK(DELTA(unhooked_caches) == 0, "no thread allocated before its init\n");
+    CHECK(DELTA(unhooked_caches) == 0, "no thread allocated before its init");
     printf("threads: %d CreateThread + %d _beginthreadex, %llu inits, %llu cleanups\n", THREADS, THREADS,
            DELTA(thread_inits), DELTA(thread_cleanups));
 }
@@ -126,48 +98,48 @@ static void test_threads(void) {
 static void test_served(void) {
     struct alloc8_demo_stats before = snap();
     char *p = malloc(100);
-    CHECK(p != NULL && ((uintptr_t)p & 15) == 0, "malloc(100) is 16-aligned\n");
+    CHECK(p != NULL && ((uintptr_t)p & 15) == 0, "malloc(100) is 16-aligned");
     memset(p, 7, 100);
-    CHECK(_msize(p) >= 100, "_msize(p) >= 100 (%zu)\n", _msize(p));
-    CHECK(_expand(p, 50) == p, "_expand to a smaller size keeps the block in place\n");
+    CHECK(_msize(p) >= 100, "_msize(p) >= 100 (%zu)", _msize(p));
+    CHECK(_expand(p, 50) == p, "_expand to a smaller size keeps the block in place");
     errno = 0;
-    CHECK(_expand(p, 1 << 20) == NULL && errno == ENOMEM, "_expand beyond the block fails with ENOMEM\n");
+    CHECK(_expand(p, 1 << 20) == NULL && errno == ENOMEM, "_expand beyond the block fails with ENOMEM");
     p = realloc(p, 5000);
-    CHECK(p != NULL && p[0] == 7 && p[99] == 7, "realloc keeps the contents\n");
+    CHECK(p != NULL && p[0] == 7 && p[99] == 7, "realloc keeps the contents");
     int *z = calloc(300, sizeof *z);
     int zero = 1;
     for (int i = 0; i < 300; i++)
         zero &= z[i] == 0;
-    CHECK(z != NULL && zero, "calloc zeroes\n");
+    CHECK(z != NULL && zero, "calloc zeroes");
     errno = 0;
-    CHECK(calloc(SIZE_MAX / 2, 3) == NULL && errno == ENOMEM, "calloc overflow -> ENOMEM\n");
-    CHECK(realloc(p, 0) == NULL, "realloc(p, 0) frees p and returns NULL\n");
+    CHECK(calloc(SIZE_MAX / 2, 3) == NULL && errno == ENOMEM, "calloc overflow -> ENOMEM");
+    CHECK(realloc(p, 0) == NULL, "realloc(p, 0) frees p and returns NULL");
     free(z);
     free(NULL);
     struct alloc8_demo_stats after = snap();
     /* malloc, realloc (moves: one more), calloc (malloc + memset); realloc's old block, realloc(p, 0), free */
     CHECK(DELTA(malloc_calls) == 3 && DELTA(free_calls) == 3,
-          "the allocator served them (mallocs +%llu, frees +%llu)\n", DELTA(malloc_calls), DELTA(free_calls));
+          "the allocator served them (mallocs +%llu, frees +%llu)", DELTA(malloc_calls), DELTA(free_calls));
 
     before = snap();
     size_t alignments[] = {16, 64, 4096, 65536};
     for (int i = 0; i < 4; i++) {
         char *a = _aligned_malloc(1000, alignments[i]);
-        CHECK(a != NULL && (uintptr_t)a % alignments[i] == 0, "_aligned_malloc(1000, %zu) is aligned\n", alignments[i]);
+        CHECK(a != NULL && (uintptr_t)a % alignments[i] == 0, "_aligned_malloc(1000, %zu) is aligned", alignments[i]);
         memset(a, 3, 1000);
         a = _aligned_realloc(a, 3000, alignments[i]);
-        CHECK(a != NULL && (uintptr_t)a % alignments[i] == 0 && a[999] == 3, "_aligned_realloc keeps alignment and contents\n");
+        CHECK(a != NULL && (uintptr_t)a % alignments[i] == 0 && a[999] == 3, "_aligned_realloc keeps alignment and contents");
         _aligned_free(a);
         char *o = _aligned_offset_malloc(200, alignments[i], 8);
-        CHECK(o != NULL && (uintptr_t)(o + 8) % alignments[i] == 0, "_aligned_offset_malloc(200, %zu, 8)\n", alignments[i]);
+        CHECK(o != NULL && (uintptr_t)(o + 8) % alignments[i] == 0, "_aligned_offset_malloc(200, %zu, 8)", alignments[i]);
         _aligned_free(o);
     }
     errno = 0;
-    CHECK(_aligned_malloc(10, 24) == NULL && errno == EINVAL, "_aligned_malloc with alignment 24 -> EINVAL\n");
+    CHECK(_aligned_malloc(10, 24) == NULL && errno == EINVAL, "_aligned_malloc with alignment 24 -> EINVAL");
     _aligned_free(NULL);
     after = snap();
     CHECK(DELTA(malloc_calls) + DELTA(memalign_calls) >= 12 && DELTA(free_calls) >= 12,
-          "the _aligned_ family reached the allocator (allocations +%llu, frees +%llu)\n",
+          "the _aligned_ family reached the allocator (allocations +%llu, frees +%llu)",
           DELTA(malloc_calls) + DELTA(memalign_calls), DELTA(free_calls));
 }
 
@@ -185,23 +157,23 @@ static void make_foreign(void) {
 
 static void test_foreign(void) {
     struct alloc8_demo_stats before = snap();
-    CHECK(_msize(foreign) == 100, "_msize of a CRT block is the CRT's answer (%zu)\n", _msize(foreign));
+    CHECK(_msize(foreign) == 100, "_msize of a CRT block is the CRT's answer (%zu)", _msize(foreign));
     free(foreign);
     _aligned_free(foreign_aligned);
     struct alloc8_demo_stats after = snap();
-    CHECK(DELTA(free_calls) == 0, "CRT blocks went back to the CRT, not to the allocator (+%llu frees)\n",
+    CHECK(DELTA(free_calls) == 0, "CRT blocks went back to the CRT, not to the allocator (+%llu frees)",
           DELTA(free_calls));
     char *moved = realloc(foreign_moved, 4000);
-    CHECK(moved != NULL && moved[0] == 2 && moved[63] == 2, "realloc of a CRT block keeps its contents\n");
+    CHECK(moved != NULL && moved[0] == 2 && moved[63] == 2, "realloc of a CRT block keeps its contents");
     after = snap();
-    CHECK(DELTA(malloc_calls) == 1, "... and moves it into the allocator (+%llu mallocs)\n", DELTA(malloc_calls));
+    CHECK(DELTA(malloc_calls) == 1, "... and moves it into the allocator (+%llu mallocs)", DELTA(malloc_calls));
     free(moved);
 }
 
 /* ---- a module loaded after the interposer ------------------------------------------------------ */
 static void test_later_module(const char *path) {
     HMODULE late = LoadLibraryA(path);
-    CHECK(late != NULL, "LoadLibrary(%s)\n", path);
+    CHECK(late != NULL, "LoadLibrary(%s)", path);
     if (late == NULL)
         return;
     void *(*late_malloc)(size_t) = (void *(*)(size_t))(void (*)(void))GetProcAddress(late, "late_module_malloc");
@@ -211,7 +183,7 @@ static void test_later_module(const char *path) {
     late_free(p);
     struct alloc8_demo_stats after = snap();
     CHECK(DELTA(malloc_calls) == 1 && DELTA(free_calls) == 1,
-          "a DLL loaded later was patched as it loaded (mallocs +%llu, frees +%llu)\n", DELTA(malloc_calls),
+          "a DLL loaded later was patched as it loaded (mallocs +%llu, frees +%llu)", DELTA(malloc_calls),
           DELTA(free_calls));
 }
 
@@ -223,11 +195,11 @@ static void test_ucrt_module(void) {
     struct alloc8_demo_stats before = snap();
     unsigned failed = exercise();
     struct alloc8_demo_stats after = snap();
-    CHECK(failed == 0, "ucrt_module: the UCRT's functions kept their semantics (failed checks 0x%x)\n", failed);
+    CHECK(failed == 0, "ucrt_module: the UCRT's functions kept their semantics (failed checks 0x%x)", failed);
     /* malloc, _recalloc (moves the block: one more), _malloc_base; _aligned_malloc (an aligned
        allocation); free, the moved block, _aligned_free, _free_base; its foreign free is not ours */
     CHECK(DELTA(malloc_calls) == 3 && DELTA(memalign_calls) == 1 && DELTA(free_calls) == 4,
-          "ucrt_module's imports from ucrtbase.dll were patched (mallocs +%llu, aligned +%llu, frees +%llu)\n",
+          "ucrt_module's imports from ucrtbase.dll were patched (mallocs +%llu, aligned +%llu, frees +%llu)",
           DELTA(malloc_calls), DELTA(memalign_calls), DELTA(free_calls));
 }
 
@@ -255,21 +227,17 @@ int main(int argc, char **argv) {
         printf("FAIL: LoadLibrary(%s): error %lu\n", argv[1], GetLastError());
         return 1;
     }
-    stats_get = (void (*)(struct alloc8_demo_stats *))(void (*)(void))GetProcAddress(dll, "alloc8_demo_stats_get");
-    thread_get = (void (*)(struct alloc8_demo_thread *))(void (*)(void))GetProcAddress(dll, "alloc8_demo_thread_get");
-    if (stats_get == NULL || thread_get == NULL) {
-        printf("FAIL: %s does not export the demo allocator's counters\n", argv[1]);
+    if (!counters_from(dll, argv[1]))
         return 1;
-    }
 
     SetEvent(go_event);
     WaitForSingleObject(early, INFINITE);
     CloseHandle(early);
     CHECK(early_seen_before.inits == 0 && early_seen_after.state == DEMO_THREAD_HOOKED &&
               early_seen_after.inits == 1,
-          "a thread older than the DLL ran init lazily, at its first allocation (inits %u -> %u, state %d)\n",
+          "a thread older than the DLL ran init lazily, at its first allocation (inits %u -> %u, state %d)",
           early_seen_before.inits, early_seen_after.inits, early_seen_after.state);
-    CHECK(early_seen_after.cleanups == 0, "... and no cleanup before it ended\n");
+    CHECK(early_seen_after.cleanups == 0, "... and no cleanup before it ended");
 
     test_foreign();
     test_served();
@@ -278,7 +246,7 @@ int main(int argc, char **argv) {
     test_ucrt_module();
 
     struct alloc8_demo_thread m = me();
-    CHECK(m.state == DEMO_THREAD_HOOKED && m.inits == 1, "the main thread ran init lazily, once (state %d, inits %u)\n",
+    CHECK(m.state == DEMO_THREAD_HOOKED && m.inits == 1, "the main thread ran init lazily, once (state %d, inits %u)",
           m.state, m.inits);
     printf("crt_served: %d checks, %d failed\n", checks, failures);
     return failures != 0;
