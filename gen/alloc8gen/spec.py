@@ -239,10 +239,8 @@ def _build(ck, root, digest):
     if "bootstrap_size" in top and "init" not in entries:
         ck.fail(top["bootstrap_size"], "'bootstrap_size' is set but 'entry' binds no 'init'",
                 "'entry.init' (the bootstrap area serves calls made while init runs), or no 'bootstrap_size'")
-    if entries and "windows" in platforms:
-        _windows_needs(ck, top["platforms"], mode, entries)
-    if entries and "macos" in platforms:
-        _macos_needs(ck, top["platforms"], mode, entries)
+    if entries and "platforms" in top:  # the default, [linux], needs nothing more
+        _platform_needs(ck, top["platforms"], mode, entries)
     threads = _threads(ck, top["threads"], reserved, entries) if "threads" in top else None
     heap = _heap(ck, top["heap"], reserved, name, entries, threads) if "heap" in top else None
     if prefix is not None:
@@ -253,30 +251,30 @@ def _build(ck, root, digest):
                 kept=frozenset(e.symbol for e in entries.values()) & exports.yieldable_names(mode))
 
 
-def _windows_needs(ck, platforms_node, mode, entries):
-    """What the Windows glue cannot do without (docs/platforms.md)."""
-    item = next(i for i in platforms_node.value if i.value == "windows")
-    if mode == "interpose" and "owns" not in entries:
-        ck.fail(item, "platform 'windows' in interpose mode needs 'entry.owns': blocks the C runtime "
-                      "handed out before the DLL was loaded must go back to it",
-                "an 'owns' entry (int f(const void *ptr)), 'mode: prefixed', or no 'windows'")
-    if "init" in entries:
-        ck.fail(item, "platform 'windows' does not support 'entry.init' yet (the DLL initialises the "
-                      "allocator from DllMain)",
-                "an allocator that is ready when its DLL is loaded, or no 'windows'")
+# What the Windows and macOS glue cannot do without (docs/platforms.md): why each platform needs
+# entry.owns in interpose mode, why it refuses entry.init, and what it expects instead of init.
+PLATFORM_NEEDS = {
+    "windows": ("blocks the C runtime handed out before the DLL was loaded must go back to it",
+                "the DLL initialises the allocator from DllMain",
+                "an allocator that is ready when its DLL is loaded"),
+    "macos": ("the malloc zone's size() is asked about any pointer and must answer 0 for blocks that "
+              "are not the allocator's",
+              "its bootstrap area needs a thread-local, which dyld may set up with malloc",
+              "an allocator that initialises itself on its first call"),
+}
 
 
-def _macos_needs(ck, platforms_node, mode, entries):
-    """What the macOS glue cannot do without (docs/platforms.md)."""
-    item = next(i for i in platforms_node.value if i.value == "macos")
-    if mode == "interpose" and "owns" not in entries:
-        ck.fail(item, "platform 'macos' in interpose mode needs 'entry.owns': the malloc zone's size() "
-                      "is asked about any pointer and must answer 0 for blocks that are not the allocator's",
-                "an 'owns' entry (int f(const void *ptr)), 'mode: prefixed', or no 'macos'")
-    if "init" in entries:
-        ck.fail(item, "platform 'macos' does not support 'entry.init' yet (its bootstrap area needs a "
-                      "thread-local, which dyld may set up with malloc)",
-                "an allocator that initialises itself on its first call, or no 'macos'")
+def _platform_needs(ck, platforms_node, mode, entries):
+    for platform, (owns_why, init_why, init_instead) in PLATFORM_NEEDS.items():
+        item = next((i for i in platforms_node.value if i.value == platform), None)
+        if item is None:
+            continue
+        if mode == "interpose" and "owns" not in entries:
+            ck.fail(item, f"platform '{platform}' in interpose mode needs 'entry.owns': {owns_why}",
+                    f"an 'owns' entry (int f(const void *ptr)), 'mode: prefixed', or no '{platform}'")
+        if "init" in entries:
+            ck.fail(item, f"platform '{platform}' does not support 'entry.init' yet ({init_why})",
+                    f"{init_instead}, or no '{platform}'")
 
 
 def _platforms(ck, node):
