@@ -67,7 +67,7 @@ mingw=x86_64-w64-mingw32-gcc
 if command -v $mingw >/dev/null; then
   wflags=(-std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -c)
   for spec in "${specs[@]}"; do
-    grep -Eq '^platforms:.*windows' "$spec" || continue
+    grep -Eq '^platforms:[^#]*windows' "$spec" || continue
     out="$work/win-$(basename "$spec" .yaml)"
     PYTHONPATH="$repo/gen" "$python" -m alloc8gen "$spec" --platform windows --out "$out"
     # the DLL and the link-time mode (ALLOC8_STATIC), with the hooks as built and switched

@@ -58,7 +58,7 @@ extern ALLOC8_HIDDEN _Thread_local unsigned char alloc8_glue_thread_state;
 #define ALLOC8_THREAD_STATE() alloc8_glue_thread_state
 ALLOC8_HIDDEN void alloc8_glue_thread_attach(void);
 
-/* Called before every call into the allocator: one thread-local load on the fast path. */
+/* Called before every call into the allocator: one read of the thread's state on the fast path. */
 static inline void alloc8_thread_enter(void) {
     if (ALLOC8_UNLIKELY(ALLOC8_THREAD_STATE() == ALLOC8_THREAD_NEW))
         alloc8_glue_thread_attach();
