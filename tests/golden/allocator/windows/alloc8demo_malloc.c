@@ -115,13 +115,19 @@ static int alloc8_crt_load(struct alloc8_crt *crt) {
     HMODULE module = GetModuleHandleA(crt->dll);
     if (module == NULL)
         return 0;
+    /* Looked up before the lock is taken: the loader calls this with its own lock held (patching
+       a module as it loads), and the lookups may need that lock. */
+    struct alloc8_crt found = {crt->dll, 0, NULL, NULL, {NULL}};
+    for (int i = 0; i < ALLOC8_CRT_FUNCTIONS; i++)
+        found.original[i] = (alloc8_fn)(void (*)(void))GetProcAddress(module, alloc8_crt_function_names[i]);
+    HANDLE (*get_heap)(void) = (HANDLE (*)(void))(alloc8_fn)GetProcAddress(module, "_get_heap_handle");
+    found.heap = get_heap != NULL ? get_heap() : NULL;
+    found.errno_location = (int *(*)(void))(alloc8_fn)GetProcAddress(module, "_errno");
     AcquireSRWLockExclusive(&lock);
     if (!alloc8_crt_loaded(crt)) {
-        for (int i = 0; i < ALLOC8_CRT_FUNCTIONS; i++)
-            crt->original[i] = (alloc8_fn)(void (*)(void))GetProcAddress(module, alloc8_crt_function_names[i]);
-        HANDLE (*get_heap)(void) = (HANDLE (*)(void))(alloc8_fn)GetProcAddress(module, "_get_heap_handle");
-        crt->heap = get_heap != NULL ? get_heap() : NULL;
-        crt->errno_location = (int *(*)(void))(alloc8_fn)GetProcAddress(module, "_errno");
+        crt->heap = found.heap;
+        crt->errno_location = found.errno_location;
+        memcpy(crt->original, found.original, sizeof crt->original);
         atomic_store_explicit(&crt->loaded, 1, memory_order_release);
     }
     ReleaseSRWLockExclusive(&lock);
