@@ -25,7 +25,7 @@ static void (*stats_get)(struct alloc8_demo_stats *);
 static void (*thread_get)(struct alloc8_demo_thread *);
 
 /* Finds the counters in `module`; 0 (with a message) when it does not export them. */
-static int counters_from(HMODULE module, const char *name) {
+static inline int counters_from(HMODULE module, const char *name) {
     stats_get = (void (*)(struct alloc8_demo_stats *))(void (*)(void))GetProcAddress(module, "alloc8_demo_stats_get");
     thread_get = (void (*)(struct alloc8_demo_thread *))(void (*)(void))GetProcAddress(module, "alloc8_demo_thread_get");
     if (stats_get == NULL || thread_get == NULL) {
@@ -35,14 +35,14 @@ static int counters_from(HMODULE module, const char *name) {
     return 1;
 }
 
-static struct alloc8_demo_stats snap(void) {
+static inline struct alloc8_demo_stats snap(void) {
     struct alloc8_demo_stats s;
     stats_get(&s);
     return s;
 }
 
 /* The calling thread's view. */
-static struct alloc8_demo_thread me(void) {
+static inline struct alloc8_demo_thread me(void) {
     struct alloc8_demo_thread t;
     thread_get(&t);
     return t;

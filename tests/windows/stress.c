@@ -5,7 +5,7 @@
  * balance: every block it handed out came back, and init == cleanup == threads.
  *
  * Usage: stress.exe <interposer DLL> [ignored...] */
-#include "demo_allocator.h"
+#include "demo_check.h"
 
 #include <malloc.h>
 #include <process.h>
@@ -104,9 +104,7 @@ int main(int argc, char **argv) {
     }
     setvbuf(stdout, NULL, _IONBF, 0);
     HMODULE dll = LoadLibraryA(argv[1]);
-    void (*stats_get)(struct alloc8_demo_stats *) =
-        dll ? (void (*)(struct alloc8_demo_stats *))(void (*)(void))GetProcAddress(dll, "alloc8_demo_stats_get") : NULL;
-    if (stats_get == NULL) {
+    if (dll == NULL || !counters_from(dll, argv[1])) {
         printf("FAIL: could not load %s and its counters\n", argv[1]);
         return 1;
     }
@@ -114,8 +112,7 @@ int main(int argc, char **argv) {
     InitializeConditionVariable(&queue.not_empty);
     InitializeConditionVariable(&queue.not_full);
     queue.producers_left = PAIRS;
-    struct alloc8_demo_stats before, after;
-    stats_get(&before);
+    struct alloc8_demo_stats before = snap();
     HANDLE threads[2 * PAIRS];
     for (int i = 0; i < PAIRS; i++) {
         threads[i] = CreateThread(NULL, 0, producer, (void *)(uintptr_t)(i + 1), 0, NULL);
@@ -125,26 +122,15 @@ int main(int argc, char **argv) {
         WaitForSingleObject(threads[i], INFINITE);
         CloseHandle(threads[i]);
     }
-    stats_get(&after);
-    int failures = 0;
-    unsigned long long allocs = after.malloc_calls - before.malloc_calls + after.memalign_calls - before.memalign_calls;
-    unsigned long long frees = after.free_calls - before.free_calls;
-    unsigned long long inits = after.thread_inits - before.thread_inits;
-    unsigned long long cleanups = after.thread_cleanups - before.thread_cleanups;
-    if (corrupt != 0) {
-        printf("FAIL: %ld blocks were lost or damaged on their way between threads\n", corrupt);
-        failures++;
-    }
-    if (allocs < (unsigned long long)PAIRS * BLOCKS || allocs != frees) {
-        printf("FAIL: the allocator handed out %llu blocks and took back %llu (want %d each)\n", allocs, frees,
-               PAIRS * BLOCKS);
-        failures++;
-    }
-    if (inits != 2 * PAIRS || cleanups != 2 * PAIRS) {
-        printf("FAIL: %llu inits and %llu cleanups for %d threads\n", inits, cleanups, 2 * PAIRS);
-        failures++;
-    }
-    printf("stress: %d threads, %llu blocks across threads, %llu inits, %llu cleanups, %d failed\n", 2 * PAIRS,
-           allocs, inits, cleanups, failures);
+    struct alloc8_demo_stats after = snap();
+    unsigned long long allocs = DELTA(malloc_calls) + DELTA(memalign_calls);
+    CHECK(corrupt == 0, "%ld blocks were lost or damaged on their way between threads", corrupt);
+    CHECK(allocs >= (unsigned long long)PAIRS * BLOCKS && allocs == DELTA(free_calls),
+          "the allocator handed out %llu blocks and took back %llu (want %d each)", allocs, DELTA(free_calls),
+          PAIRS * BLOCKS);
+    CHECK(DELTA(thread_inits) == 2 * PAIRS && DELTA(thread_cleanups) == 2 * PAIRS,
+          "%llu inits and %llu cleanups for %d threads", DELTA(thread_inits), DELTA(thread_cleanups), 2 * PAIRS);
+    printf("stress: %d threads, %llu blocks across threads, %llu inits, %llu cleanups, %d of %d checks failed\n",
+           2 * PAIRS, allocs, DELTA(thread_inits), DELTA(thread_cleanups), failures, checks);
     return failures != 0;
 }

@@ -69,14 +69,7 @@ ALLOC8_EXPORT void *memalign(size_t alignment, size_t size) {
 ALLOC8_EXPORT int posix_memalign(void **memptr, size_t alignment, size_t size) {
     if (alignment == 0 || (alignment & (alignment - 1)) != 0 || alignment % sizeof(void *) != 0)
         return EINVAL;
-    int saved_errno = errno;
-    void *ptr = alloc8_core_aligned(alignment, size);
-    if (ptr == NULL) {
-        errno = saved_errno;
-        return ENOMEM;
-    }
-    *memptr = ptr;
-    return 0;
+    return alloc8_core_posix_memalign(memptr, alignment, size);
 }
 
 /* As glibc 2.38 and later: an alignment that is not a power of two fails with EINVAL. */

@@ -20,7 +20,7 @@
 #define PSAPI_VERSION 2 /* EnumProcessModules is kernel32's K32EnumProcessModules */
 #include <psapi.h>
 
-ALLOC8_COLD void *alloc8_glue_enomem(void) {
+ALLOC8_COLD ALLOC8_HIDDEN void *alloc8_glue_enomem(void) {
     errno = ENOMEM;
     return NULL;
 }

@@ -17,7 +17,7 @@
 #define PSAPI_VERSION 2 /* EnumProcessModules is kernel32's K32EnumProcessModules */
 #include <psapi.h>
 
-ALLOC8_COLD void *alloc8_glue_enomem(void) {
+ALLOC8_COLD ALLOC8_HIDDEN void *alloc8_glue_enomem(void) {
     errno = ENOMEM;
     return NULL;
 }
@@ -69,14 +69,7 @@ ALLOC8_EXPORT void *demo_memalign(size_t alignment, size_t size) {
 ALLOC8_EXPORT int demo_posix_memalign(void **memptr, size_t alignment, size_t size) {
     if (alignment == 0 || (alignment & (alignment - 1)) != 0 || alignment % sizeof(void *) != 0)
         return EINVAL;
-    int saved_errno = errno;
-    void *ptr = alloc8_core_aligned(alignment, size);
-    if (ptr == NULL) {
-        errno = saved_errno;
-        return ENOMEM;
-    }
-    *memptr = ptr;
-    return 0;
+    return alloc8_core_posix_memalign(memptr, alignment, size);
 }
 
 /* As glibc 2.38 and later: an alignment that is not a power of two fails with EINVAL. */

@@ -96,6 +96,19 @@ static inline void *alloc8_core_aligned(size_t alignment, size_t size) {
     return alloc8_enomem_if_null(alloc8_entry_aligned(alignment, size));
 }
 
+/* posix_memalign once the caller has checked the alignment (each platform's rule): the error is
+   the return value, *memptr is left untouched and errno preserved. */
+static inline int alloc8_core_posix_memalign(void **memptr, size_t alignment, size_t size) {
+    int saved_errno = errno;
+    void *ptr = alloc8_core_aligned(alignment, size);
+    if (ptr == NULL) {
+        errno = saved_errno;
+        return ENOMEM;
+    }
+    *memptr = ptr;
+    return 0;
+}
+
 static inline void *alloc8_core_calloc(size_t count, size_t size) {
     size_t total;
     if (ALLOC8_UNLIKELY(ALLOC8_MUL_OVERFLOW(count, size, &total))) {

@@ -47,14 +47,7 @@ static void *alloc8_macos_valloc(size_t size) {
 static int alloc8_macos_posix_memalign(void **memptr, size_t alignment, size_t size) {
     if (alignment < sizeof(void *) || (alignment & (alignment - 1)) != 0)
         return EINVAL;
-    int saved_errno = errno;
-    void *ptr = alloc8_core_aligned(alignment, size);
-    if (ptr == NULL) {
-        errno = saved_errno;
-        return ENOMEM;
-    }
-    *memptr = ptr;
-    return 0;
+    return alloc8_core_posix_memalign(memptr, alignment, size);
 }
 
 /* As libmalloc (C11): EINVAL for such an alignment, or a size that is not a multiple of it. */
