@@ -4,9 +4,11 @@
 # interposer must serve its check program and its heap (alloc8_add_heap on alloc8::runtime) must
 # work, and editing the spec (or an installed template) must make the next build regenerate the
 # glue, while a build with no change must not.
-# Usage: run_consumer.sh <alloc8 source dir> <work dir> <cmake> <python>
+# Usage: run_consumer.sh <alloc8 source dir> <work dir> <cmake> <python> [alloc8 build dir]
+#   alloc8 build dir: an alloc8 build tree, already built, to install for find_package (the test
+#   suite passes its own; without it alloc8 is configured and built here first)
 set -euo pipefail
-repo=$1 work=$2 cmake=$3 python=$4
+repo=$1 work=$2 cmake=$3 python=$4 built=${5:-}
 src=$repo/tests/cmake/consumer
 rm -rf "$work"
 mkdir -p "$work"
@@ -37,11 +39,14 @@ echo "add_subdirectory: generated, built, served the program, regenerated only w
 
 # 2. install, then find_package
 prefix=$work/prefix
-b0=$work/build-alloc8
-"$cmake" -S "$repo" -B "$b0" -DALLOC8_BUILD_TESTS=OFF -DALLOC8_BUILD_DEMO=OFF -DALLOC8_PYTHON="$python" \
-  -DCMAKE_INSTALL_PREFIX="$prefix" >"$b0.log" 2>&1 || { cat "$b0.log"; fail "alloc8 configure failed"; }
-"$cmake" --build "$b0" -j 2 >>"$b0.log" 2>&1 || { cat "$b0.log"; fail "alloc8 build failed"; }
-"$cmake" --install "$b0" >>"$b0.log" 2>&1 || { cat "$b0.log"; fail "alloc8 install failed"; }
+b0=$built
+if [ -z "$b0" ]; then
+  b0=$work/build-alloc8
+  "$cmake" -S "$repo" -B "$b0" -DALLOC8_BUILD_TESTS=OFF -DALLOC8_BUILD_DEMO=OFF -DALLOC8_BUILD_BINDINGS=OFF \
+    -DALLOC8_PYTHON="$python" >"$work/build-alloc8.log" 2>&1 || { cat "$work/build-alloc8.log"; fail "alloc8 configure failed"; }
+  "$cmake" --build "$b0" -j 2 >>"$work/build-alloc8.log" 2>&1 || { cat "$work/build-alloc8.log"; fail "alloc8 build failed"; }
+fi
+"$cmake" --install "$b0" --prefix "$prefix" >"$work/install.log" 2>&1 || { cat "$work/install.log"; fail "alloc8 install failed"; }
 [ -f "$prefix/include/alloc8/current.h" ] && ls "$prefix"/lib*/liballoc8rt.a >/dev/null 2>&1   || fail "the runtime's headers and library were not installed"
 version=$("$prefix/bin/alloc8-gen" --version) || fail "installed alloc8-gen does not run"
 [[ "$version" == alloc8-gen* ]] || fail "installed alloc8-gen printed '$version'"

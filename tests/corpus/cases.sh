@@ -5,6 +5,8 @@
 # and may set
 #   stderr_closed_<case>=1      its programs close stderr before exiting, so reports that allocators
 #                               print at exit are lost (only file-based counters can be read)
+# and, when a program may be missing (scripts/deps.sh installs them all),
+#   available_<case>            true when the case can run here; otherwise it is skipped (exit 77)
 # All inputs are generated deterministically; outputs that are large are compared by digest.
 
 corpus_programs=$(cd "$(dirname "${BASH_SOURCE[0]}")/programs" && pwd)
@@ -12,6 +14,7 @@ python=/usr/bin/python3
 
 # python3: threads, json and large dicts
 input_python() { :; }
+available_python() { [ -x "$python" ]; }
 run_python() { target "$python" "$corpus_programs/dicts.py"; }
 
 # Python's own regression tests (Debian libpython3.X-testsuite), compared by exit status; -w
@@ -51,6 +54,7 @@ input_git() {
     }
   }' >"$1/stream.fi"
 }
+available_git() { command -v git >/dev/null; }
 run_git() {
   local repo=$2/repo
   export GIT_CONFIG_NOSYSTEM=1 HOME=$2 GIT_AUTHOR_NAME=alloc8 GIT_COMMITTER_NAME=alloc8
@@ -65,6 +69,7 @@ run_git() {
 }
 
 # gcc -O2 on a generated 5,000-line C file: identical object files
+available_gcc() { command -v gcc >/dev/null; }
 input_gcc() {
   awk 'BEGIN {
     for (i = 0; i < 990; i++)
@@ -81,6 +86,7 @@ run_gcc() {
 }
 
 # sqlite3: 200,000 rows, an index, aggregate queries
+available_sqlite() { command -v sqlite3 >/dev/null; }
 input_sqlite() {
   cat >"$1/queries.sql" <<'SQL'
 CREATE TABLE t(id INTEGER PRIMARY KEY, grp INTEGER, name TEXT, val REAL);
@@ -97,6 +103,7 @@ run_sqlite() { target sqlite3 "$2/db.sqlite" <"$1/queries.sql"; }
 
 # perl: hash-heavy
 input_perl() { :; }
+available_perl() { command -v perl >/dev/null; }
 run_perl() { target perl "$corpus_programs/hashes.pl"; }
 
 # sort of a 50 MB file (coreutils closes stderr at exit)
@@ -111,6 +118,7 @@ run_sort() {
 
 # xz -T2: compress (several blocks, so both threads work) and decompress (xz closes stderr at exit)
 stderr_closed_xz=1
+available_xz() { command -v xz >/dev/null; }
 input_xz() {
   awk 'BEGIN { for (i = 0; i < 180000; i++) printf "record %d value %d %s\n", i, (i * 2654435761) % 4294967296, substr("lorem ipsum dolor sit amet consectetur", 1 + i % 20, 12) }' >"$1/input.txt"
 }
@@ -122,6 +130,7 @@ run_xz() {
 
 # node: objects, maps, strings, JSON and Buffers
 input_node() { :; }
+available_node() { command -v node >/dev/null; }
 run_node() { target node "$corpus_programs/objects.js"; }
 
 # C++: std::thread, new/delete, aligned new (tests/programs/cxx_workload.cpp)

@@ -21,7 +21,7 @@ fail() { echo "FAIL: corpus $case${binding:+ ($binding)}: $*"; exit 1; }
 source "$here/cases.sh"
 declare -F "run_$case" >/dev/null || fail "unknown case"
 if declare -F "available_$case" >/dev/null && ! "available_$case"; then
-  echo "skip: corpus $case: not available on this machine"
+  echo "SKIP: corpus $case: its program is not installed here (scripts/deps.sh installs it)"
   exit 77
 fi
 

@@ -25,6 +25,13 @@ compare() {
   fi
 }
 
+# skipped (exit 77) when the program is not installed (scripts/deps.sh installs them all)
+declare -A needs=([python]=/usr/bin/python3 [sort]=sort [git]=git [gcc]=gcc [cxx]=bash)
+if [ -n "${needs[$case]:-}" ] && ! command -v "${needs[$case]}" >/dev/null; then
+  echo "SKIP: $case: ${needs[$case]} is not installed (scripts/deps.sh installs it)"
+  exit 77
+fi
+
 case $case in
   python)
     threshold=1000

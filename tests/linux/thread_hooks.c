@@ -45,15 +45,18 @@ static struct alloc8_demo_thread me(void) {
     return t;
 }
 
+enum { WAIT_ROUNDS = 12000 }; /* 60 s of 5 ms sleeps */
+
 static void sleep_ms(long ms) {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
 }
 
-/* Wait (at most 10 s) until the global cleanup count reaches `target`. */
+/* Wait until the global cleanup count reaches `target` (at most WAIT_ROUNDS sleeps of 5 ms: a
+ * safety net far above the few milliseconds a thread needs to exit, even on a loaded machine). */
 static uint64_t wait_cleanups(uint64_t target) {
     uint64_t now = 0;
-    for (int i = 0; i < 2000 && (now = snap().thread_cleanups) < target; i++)
+    for (int i = 0; i < WAIT_ROUNDS && (now = snap().thread_cleanups) < target; i++)
         sleep_ms(5);
     return now;
 }
@@ -157,7 +160,7 @@ static void run_case(const char *name, int how, int old_symbol, int c11) {
         pthread_join(t, &result);
     }
     uint64_t cleanups = wait_cleanups(before.thread_cleanups + 1);
-    for (int i = 0; i < 2000 && !atomic_load(&s.late_ran); i++)
+    for (int i = 0; i < WAIT_ROUNDS && !atomic_load(&s.late_ran); i++)
         sleep_ms(5); /* a detached thread: wait for its last destructor round */
     struct alloc8_demo_stats after = snap();
     if (how != BY_CANCEL && how != BY_DETACH)
@@ -293,7 +296,7 @@ static void fire_timer(void (*callback)(union sigval)) {
     for (int shot = 0; shot < TIMER_SHOTS; shot++) {
         struct itimerspec when = {{0, 0}, {0, 1000000}};
         timer_settime(timer, 0, &when, NULL);
-        for (int i = 0; i < 2000 && atomic_load(&timer_calls) < shot + 1; i++)
+        for (int i = 0; i < WAIT_ROUNDS && atomic_load(&timer_calls) < shot + 1; i++)
             sleep_ms(5);
     }
     timer_delete(timer);
