@@ -3,12 +3,14 @@
 # reference spec in prefixed mode) with clang for x86_64-apple-macos11 and arm64-apple-macos11,
 # as C11 with every warning an error, against the minimal Apple declarations in this directory
 # (there is no macOS SDK here: -nostdinc, then clang's own headers and these).
+# The compiles are independent: they are queued, then run $(nproc) at a time.
 # Usage: compile.sh <repo root> <python with jinja2+yaml>
 set -euo pipefail
 repo=$1 python=$2
 here="$repo/tests/platform/macos"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+mkdir "$work/gen" "$work/fail"
 command -v clang >/dev/null || { echo "FAIL: clang is not installed"; exit 1; }
 resource=$(clang -print-resource-dir)
 specs=()
@@ -16,10 +18,26 @@ for spec in "$repo/spec/allocator.yaml" "$repo"/tests/specs/build/*.yaml "$repo"
   grep -Eq '^platforms:[^#]*macos' "$spec" && specs+=("$spec")
 done
 [ ${#specs[@]} -gt 0 ] || { echo "FAIL: no spec lists macos"; exit 1; }
+
+# generate every spec in one interpreter: a start-up per spec used to cost more than the generation
+PYTHONPATH="$repo/gen" "$python" - "$work/gen" "${specs[@]}" <<'PY'
+import os
+import sys
+from alloc8gen.cli import main  # the CLI itself, called once per spec
+for spec in sys.argv[2:]:
+    out = os.path.join(sys.argv[1], os.path.basename(spec)[:-len(".yaml")])
+    if main([spec, "--platform", "macos", "--out", out]) != 0:
+        sys.exit(f"FAIL: alloc8-gen {spec} --platform macos --out {out}")
+PY
+
+# queue <command...>: one compile for the pool, as its index and a line of shell words
 count=0
+queue() {
+  printf '%s\0%s\0' "$count" "$(printf '%q ' "$@")" >>"$work/jobs"
+  count=$((count + 1))
+}
 for spec in "${specs[@]}"; do
-  out="$work/$(basename "$spec" .yaml)"
-  PYTHONPATH="$repo/gen" "$python" -m alloc8gen "$spec" --platform macos --out "$out"
+  out="$work/gen/$(basename "$spec" .yaml)"
   variants=("")
   if compgen -G "$out/macos/*_threads.c" >/dev/null; then
     variants+=("-DALLOC8_THREAD_HOOKS=0" "-DALLOC8_THREAD_HOOKS=1 -DALLOC8_NO_THREAD_WRAPPERS=1")
@@ -28,11 +46,29 @@ for spec in "${specs[@]}"; do
     for variant in "${variants[@]}"; do
       for src in "$out"/macos/*.c; do
         # shellcheck disable=SC2086 # a variant is zero or more separate flags
-        clang -target "$target" -std=c11 -fsyntax-only -Wall -Wextra -Werror -nostdinc \
+        queue clang -target "$target" -std=c11 -fsyntax-only -Wall -Wextra -Werror -nostdinc \
           -isystem "$resource/include" -isystem "$here" $variant -I"$out/macos" "$src"
-        count=$((count + 1))
       done
     done
   done
 done
+
+# Run the queue. A failed compile leaves its command and diagnostics in fail/<index>; they are
+# printed once the pool has drained, so that the outputs of parallel jobs do not interleave.
+export work
+status=0
+# shellcheck disable=SC2016 # expanded by the job's shell
+xargs -0 -n 2 -P "$(nproc)" bash -c '
+  if ! log=$(eval "$2" 2>&1); then
+    printf "FAIL: %s\n%s\n" "$2" "$log" >"$work/fail/$1"
+    exit 1
+  fi' job <"$work/jobs" || status=$?
+failed=$(find "$work/fail" -type f | wc -l)
+if [ "$status" != 0 ] || [ "$failed" -gt 0 ]; then
+  shown=10
+  for f in $(find "$work/fail" -type f -printf '%f\n' | sort -n | head -n $shown); do cat "$work/fail/$f"; done
+  [ "$failed" -le $shown ] || echo "... and $((failed - shown)) more failed compilations"
+  echo "macos compile check: $failed of $count compilations failed (xargs exit status $status)"
+  exit 1
+fi
 echo "macos compile check: $count compilations (${#specs[@]} specs; x86_64 and arm64) without a warning"

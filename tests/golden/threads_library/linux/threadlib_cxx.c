@@ -6,7 +6,10 @@
 #define _GNU_SOURCE
 #include "threadlib_glue.h"
 
+#include <dlfcn.h>
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 /* size_t in mangled names: unsigned long (m), unsigned long long (y) or unsigned int (j). */
@@ -23,16 +26,58 @@
 #define ALLOC8_CXX_NAME(mangled) ALLOC8_STRING(__USER_LABEL_PREFIX__) mangled
 
 typedef void (*alloc8_new_handler)(void);
+typedef void (*alloc8_cxx_thrower)(void);
 
-/* std::get_new_handler(); weak because a C program has no C++ runtime loaded. */
-__attribute__((weak)) alloc8_new_handler alloc8_cxx_get_new_handler(void)
-    __asm__(ALLOC8_CXX_NAME("_ZSt15get_new_handlerv"));
+/* A function of the C++ runtime, looked up when a failure needs it rather than bound at load: a
+   C program may dlopen a C++ library (and its runtime) long after this library was loaded, into
+   a local scope that RTLD_DEFAULT does not search; the C++ runtimes are looked for by name too.
+   `next`: the next definition after this library's (its own operators are skipped). Found
+   pointers are cached in *slot; a runtime, once loaded, stays. Only failing allocations get here. */
+static void *alloc8_cxx_lookup(const char *name, int next, void *_Atomic *slot) {
+    void *fn = atomic_load_explicit(slot, memory_order_acquire);
+    if (fn != NULL)
+        return fn;
+    fn = dlsym(next ? RTLD_NEXT : RTLD_DEFAULT, name);
+    static const char *const runtimes[] = {"libstdc++.so.6", "libc++.so.1"};
+    for (size_t i = 0; fn == NULL && i < sizeof runtimes / sizeof runtimes[0]; i++) {
+        void *runtime = dlopen(runtimes[i], RTLD_LAZY | RTLD_NOLOAD); /* only if already loaded */
+        if (runtime != NULL) {
+            fn = dlsym(runtime, name); /* the runtime's own, in its own scope */
+            dlclose(runtime);
+        }
+    }
+    if (fn != NULL)
+        atomic_store_explicit(slot, fn, memory_order_release);
+    return fn;
+}
 
-/* C cannot throw std::bad_alloc: with no new_handler to call, a failed throwing new aborts. */
-__attribute__((noreturn, cold, noinline)) static void alloc8_cxx_out_of_memory(void) {
+/* std::get_new_handler(), or NULL when no C++ runtime is loaded. */
+static alloc8_new_handler alloc8_cxx_new_handler(void) {
+    static void *_Atomic slot;
+    void *fn = alloc8_cxx_lookup("_ZSt15get_new_handlerv", 0, &slot);
+    if (fn == NULL)
+        return NULL;
+    alloc8_new_handler (*get)(void);
+    memcpy(&get, &fn, sizeof get); /* object to function pointer, without a cast warning */
+    return get();
+}
+
+/* Throw std::bad_alloc through the C++ runtime's own thrower (libstdc++, then libc++); this
+   frame is built with unwind tables, so the exception reaches the caller's handler. Only with no
+   C++ runtime loaded at all does it print a message and abort. */
+__attribute__((noreturn, cold, noinline)) static void alloc8_cxx_throw_bad_alloc(void) {
+    static void *_Atomic libstdcxx_slot, *_Atomic libcxx_slot;
+    void *fn = alloc8_cxx_lookup("_ZSt17__throw_bad_allocv", 0, &libstdcxx_slot);
+    if (fn == NULL)
+        fn = alloc8_cxx_lookup("_ZNSt3__117__throw_bad_allocEv", 0, &libcxx_slot);
+    if (fn != NULL) {
+        alloc8_cxx_thrower thrower;
+        memcpy(&thrower, &fn, sizeof thrower);
+        thrower();
+    }
     static const char message[] =
-        "alloc8 (threadlib): operator new: out of memory and no std::new_handler is installed; "
-        "aborting because the generated C glue cannot throw std::bad_alloc\n";
+        "alloc8 (threadlib): operator new: out of memory and no C++ runtime is loaded to throw "
+        "std::bad_alloc; aborting\n";
     if (write(STDERR_FILENO, message, sizeof message - 1) < 0) {
         /* nothing more can be done */
     }
@@ -45,16 +90,56 @@ static inline void *alloc8_cxx_try(size_t size, size_t alignment) {
     return alignment ? alloc8_core_aligned(alignment, size) : alloc8_core_malloc(size);
 }
 
-/* The throwing forms: call the new_handler until it succeeds, throws, or is gone. */
-static void *alloc8_cxx_new_or_handle(size_t size, size_t alignment) {
+/* The throwing forms: call the new_handler until the allocation succeeds or the handler throws;
+   with no handler, throw std::bad_alloc. */
+__attribute__((cold, noinline)) static void *alloc8_cxx_new_failed(size_t size, size_t alignment) {
     for (;;) {
-        void *ptr = alloc8_cxx_try(size, alignment);
-        if (ALLOC8_LIKELY(ptr != NULL))
-            return ptr;
-        alloc8_new_handler handler = alloc8_cxx_get_new_handler ? alloc8_cxx_get_new_handler() : NULL;
+        alloc8_new_handler handler = alloc8_cxx_new_handler();
         if (handler == NULL)
-            alloc8_cxx_out_of_memory();
-        handler(); /* may throw std::bad_alloc through this frame (built with -fexceptions) */
+            alloc8_cxx_throw_bad_alloc();
+        handler(); /* may throw std::bad_alloc through this frame */
+        void *ptr = alloc8_cxx_try(size, alignment);
+        if (ptr != NULL)
+            return ptr;
+    }
+}
+
+static inline void *alloc8_cxx_allocate(size_t size, size_t alignment) {
+    void *ptr = alloc8_cxx_try(size, alignment);
+    if (ALLOC8_LIKELY(ptr != NULL))
+        return ptr;
+    return alloc8_cxx_new_failed(size, alignment);
+}
+
+/* The nothrow forms behave as the throwing ones and return NULL where those would throw: with no
+   handler that is at once; with one, the handler runs as for the throwing form. C cannot catch
+   what a handler throws, so that loop runs inside the C++ runtime's own nothrow form (`next`),
+   which calls the throwing operator new (this library's) in a try block: libstdc++ since GCC 9 and
+   libc++ are written so. Without it (a static executable), the handler loop runs here. */
+typedef void *(*alloc8_cxx_nothrow_fn)(size_t, const void *);
+typedef void *(*alloc8_cxx_nothrow_aligned_fn)(size_t, size_t, const void *);
+__attribute__((cold, noinline)) static void *alloc8_cxx_nothrow_failed(size_t size, size_t alignment,
+                                                                      const void *tag, void *next) {
+    if (alloc8_cxx_new_handler() == NULL)
+        return NULL;
+    if (next != NULL && alignment) {
+        alloc8_cxx_nothrow_aligned_fn fn;
+        memcpy(&fn, &next, sizeof fn);
+        return fn(size, alignment, tag);
+    }
+    if (next != NULL) {
+        alloc8_cxx_nothrow_fn fn;
+        memcpy(&fn, &next, sizeof fn);
+        return fn(size, tag);
+    }
+    for (;;) {
+        alloc8_new_handler handler = alloc8_cxx_new_handler();
+        if (handler == NULL)
+            return NULL;
+        handler();
+        void *ptr = alloc8_cxx_try(size, alignment);
+        if (ptr != NULL)
+            return ptr;
     }
 }
 
@@ -62,60 +147,76 @@ static void *alloc8_cxx_new_or_handle(size_t size, size_t alignment) {
 ALLOC8_EXPORT void *alloc8_cxx_new(size_t size)
     __asm__(ALLOC8_CXX_NAME("_Znw" ALLOC8_CXX_SIZE ""));
 void *alloc8_cxx_new(size_t size) {
-    return alloc8_cxx_new_or_handle(size, 0);
+    return alloc8_cxx_allocate(size, 0);
 }
 
 /* operator new(std::size_t, const std::nothrow_t&) */
 ALLOC8_EXPORT void *alloc8_cxx_new_nothrow(size_t size, const void *nothrow_tag)
     __asm__(ALLOC8_CXX_NAME("_Znw" ALLOC8_CXX_SIZE "RKSt9nothrow_t"));
 void *alloc8_cxx_new_nothrow(size_t size, const void *nothrow_tag) {
-    (void)nothrow_tag;
-    return alloc8_cxx_try(size, 0);
+    void *ptr = alloc8_cxx_try(size, 0);
+    if (ALLOC8_LIKELY(ptr != NULL))
+        return ptr;
+    static void *_Atomic next_slot;
+    void *next = alloc8_cxx_lookup("_Znw" ALLOC8_CXX_SIZE "RKSt9nothrow_t", 1, &next_slot);
+    return alloc8_cxx_nothrow_failed(size, 0, nothrow_tag, next);
 }
 
 /* operator new(std::size_t, std::align_val_t) */
 ALLOC8_EXPORT void *alloc8_cxx_new_aligned(size_t size, size_t alignment)
     __asm__(ALLOC8_CXX_NAME("_Znw" ALLOC8_CXX_SIZE "St11align_val_t"));
 void *alloc8_cxx_new_aligned(size_t size, size_t alignment) {
-    return alloc8_cxx_new_or_handle(size, alignment);
+    return alloc8_cxx_allocate(size, alignment);
 }
 
 /* operator new(std::size_t, std::align_val_t, const std::nothrow_t&) */
 ALLOC8_EXPORT void *alloc8_cxx_new_aligned_nothrow(size_t size, size_t alignment, const void *nothrow_tag)
     __asm__(ALLOC8_CXX_NAME("_Znw" ALLOC8_CXX_SIZE "St11align_val_tRKSt9nothrow_t"));
 void *alloc8_cxx_new_aligned_nothrow(size_t size, size_t alignment, const void *nothrow_tag) {
-    (void)nothrow_tag;
-    return alloc8_cxx_try(size, alignment);
+    void *ptr = alloc8_cxx_try(size, alignment);
+    if (ALLOC8_LIKELY(ptr != NULL))
+        return ptr;
+    static void *_Atomic next_slot;
+    void *next = alloc8_cxx_lookup("_Znw" ALLOC8_CXX_SIZE "St11align_val_tRKSt9nothrow_t", 1, &next_slot);
+    return alloc8_cxx_nothrow_failed(size, alignment, nothrow_tag, next);
 }
 
 /* operator new[](std::size_t) */
 ALLOC8_EXPORT void *alloc8_cxx_new_array(size_t size)
     __asm__(ALLOC8_CXX_NAME("_Zna" ALLOC8_CXX_SIZE ""));
 void *alloc8_cxx_new_array(size_t size) {
-    return alloc8_cxx_new_or_handle(size, 0);
+    return alloc8_cxx_allocate(size, 0);
 }
 
 /* operator new[](std::size_t, const std::nothrow_t&) */
 ALLOC8_EXPORT void *alloc8_cxx_new_array_nothrow(size_t size, const void *nothrow_tag)
     __asm__(ALLOC8_CXX_NAME("_Zna" ALLOC8_CXX_SIZE "RKSt9nothrow_t"));
 void *alloc8_cxx_new_array_nothrow(size_t size, const void *nothrow_tag) {
-    (void)nothrow_tag;
-    return alloc8_cxx_try(size, 0);
+    void *ptr = alloc8_cxx_try(size, 0);
+    if (ALLOC8_LIKELY(ptr != NULL))
+        return ptr;
+    static void *_Atomic next_slot;
+    void *next = alloc8_cxx_lookup("_Zna" ALLOC8_CXX_SIZE "RKSt9nothrow_t", 1, &next_slot);
+    return alloc8_cxx_nothrow_failed(size, 0, nothrow_tag, next);
 }
 
 /* operator new[](std::size_t, std::align_val_t) */
 ALLOC8_EXPORT void *alloc8_cxx_new_array_aligned(size_t size, size_t alignment)
     __asm__(ALLOC8_CXX_NAME("_Zna" ALLOC8_CXX_SIZE "St11align_val_t"));
 void *alloc8_cxx_new_array_aligned(size_t size, size_t alignment) {
-    return alloc8_cxx_new_or_handle(size, alignment);
+    return alloc8_cxx_allocate(size, alignment);
 }
 
 /* operator new[](std::size_t, std::align_val_t, const std::nothrow_t&) */
 ALLOC8_EXPORT void *alloc8_cxx_new_array_aligned_nothrow(size_t size, size_t alignment, const void *nothrow_tag)
     __asm__(ALLOC8_CXX_NAME("_Zna" ALLOC8_CXX_SIZE "St11align_val_tRKSt9nothrow_t"));
 void *alloc8_cxx_new_array_aligned_nothrow(size_t size, size_t alignment, const void *nothrow_tag) {
-    (void)nothrow_tag;
-    return alloc8_cxx_try(size, alignment);
+    void *ptr = alloc8_cxx_try(size, alignment);
+    if (ALLOC8_LIKELY(ptr != NULL))
+        return ptr;
+    static void *_Atomic next_slot;
+    void *next = alloc8_cxx_lookup("_Zna" ALLOC8_CXX_SIZE "St11align_val_tRKSt9nothrow_t", 1, &next_slot);
+    return alloc8_cxx_nothrow_failed(size, alignment, nothrow_tag, next);
 }
 
 /* operator delete(void*) */
