@@ -85,20 +85,33 @@ static inline void *alloc8_core_calloc(size_t count, size_t size) {
     return ptr;
 }
 
-static inline void alloc8_core_free(void *ptr) {
+/* The freeing operations; alloc8_core_free* below keep errno around them. */
+static inline void alloc8_free_block(void *ptr) {
     /* guarantees.free_accepts_null: NULL goes straight to entry.free */
     alloc8_entry_free(ptr);
 }
 
-static inline void alloc8_core_free_sized(void *ptr, size_t size) {
+static inline void alloc8_free_block_sized(void *ptr, size_t size) {
     (void)size;
-    alloc8_core_free(ptr);
+    alloc8_free_block(ptr);
+}
+
+static inline void alloc8_free_block_aligned_sized(void *ptr, size_t alignment, size_t size) {
+    (void)alignment;
+    (void)size;
+    alloc8_free_block(ptr);
+}
+
+static inline void alloc8_core_free(void *ptr) {
+    alloc8_free_block(ptr);
+}
+
+static inline void alloc8_core_free_sized(void *ptr, size_t size) {
+    alloc8_free_block_sized(ptr, size);
 }
 
 static inline void alloc8_core_free_aligned_sized(void *ptr, size_t alignment, size_t size) {
-    (void)alignment;
-    (void)size;
-    alloc8_core_free(ptr);
+    alloc8_free_block_aligned_sized(ptr, alignment, size);
 }
 
 static inline size_t alloc8_core_usable_size(void *ptr) {

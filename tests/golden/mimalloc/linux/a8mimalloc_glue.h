@@ -128,28 +128,41 @@ static inline void *alloc8_core_calloc(size_t count, size_t size) {
     return ptr;
 }
 
-static inline void alloc8_core_free(void *ptr) {
+/* The freeing operations; alloc8_core_free* below keep errno around them. */
+static inline void alloc8_free_block(void *ptr) {
     /* guarantees.free_accepts_null: NULL goes straight to entry.free */
     alloc8_thread_enter();
     alloc8_entry_free(ptr);
 }
 
-static inline void alloc8_core_free_sized(void *ptr, size_t size) {
+static inline void alloc8_free_block_sized(void *ptr, size_t size) {
     if (ptr == NULL)
         return;
     alloc8_thread_enter();
     alloc8_entry_free_sized(ptr, size);
 }
 
-static inline void alloc8_core_free_aligned_sized(void *ptr, size_t alignment, size_t size) {
+static inline void alloc8_free_block_aligned_sized(void *ptr, size_t alignment, size_t size) {
     if (alignment <= ALLOC8_MIN_ALIGN) { /* allocated as a plain block by alloc8_core_aligned */
-        alloc8_core_free_sized(ptr, size < alignment ? alignment : size);
+        alloc8_free_block_sized(ptr, size < alignment ? alignment : size);
         return;
     }
     if (ptr == NULL)
         return;
     alloc8_thread_enter();
     alloc8_entry_free_aligned_sized(ptr, alignment, size);
+}
+
+static inline void alloc8_core_free(void *ptr) {
+    alloc8_free_block(ptr);
+}
+
+static inline void alloc8_core_free_sized(void *ptr, size_t size) {
+    alloc8_free_block_sized(ptr, size);
+}
+
+static inline void alloc8_core_free_aligned_sized(void *ptr, size_t alignment, size_t size) {
+    alloc8_free_block_aligned_sized(ptr, alignment, size);
 }
 
 static inline size_t alloc8_core_usable_size(void *ptr) {
@@ -183,8 +196,8 @@ static inline void *alloc8_core_realloc(void *ptr, size_t size) {
         return alloc8_enomem_if_null(alloc8_entry_realloc(ptr, size));
     }
     size_t old_size = alloc8_entry_usable_size(ptr);
-    if (size <= old_size && size >= old_size / 2)
-        return ptr; /* shrinking in place wastes at most half the block */
+    /* Never in place: entry.free_sized trusts the size it is given to be the size requested for
+       the block (free_sized(realloc(p, 600), 600) must not reach a block requested as 1,000). */
     return alloc8_move(ptr, old_size, size, alloc8_core_free);
 }
 

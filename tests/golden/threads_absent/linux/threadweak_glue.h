@@ -121,7 +121,8 @@ static inline void *alloc8_core_calloc(size_t count, size_t size) {
     return ptr;
 }
 
-static inline void alloc8_core_free(void *ptr) {
+/* The freeing operations; alloc8_core_free* below keep errno around them. */
+static inline void alloc8_free_block(void *ptr) {
     if (ptr == NULL)
         return;
     if (ALLOC8_UNLIKELY(!alloc8_entry_owns(ptr))) {
@@ -129,21 +130,39 @@ static inline void alloc8_core_free(void *ptr) {
         return;
     }
     alloc8_thread_enter();
-    int *errno_slot = &errno; /* free never changes errno (POSIX.1-2024); one errno lookup */
-    int saved_errno = *errno_slot;
     alloc8_entry_free(ptr);
+}
+
+static inline void alloc8_free_block_sized(void *ptr, size_t size) {
+    (void)size;
+    alloc8_free_block(ptr);
+}
+
+static inline void alloc8_free_block_aligned_sized(void *ptr, size_t alignment, size_t size) {
+    (void)alignment;
+    (void)size;
+    alloc8_free_block(ptr);
+}
+
+static inline void alloc8_core_free(void *ptr) {
+    int *errno_slot = &errno; /* one errno lookup */
+    int saved_errno = *errno_slot;
+    alloc8_free_block(ptr);
     *errno_slot = saved_errno;
 }
 
 static inline void alloc8_core_free_sized(void *ptr, size_t size) {
-    (void)size;
-    alloc8_core_free(ptr);
+    int *errno_slot = &errno; /* one errno lookup */
+    int saved_errno = *errno_slot;
+    alloc8_free_block_sized(ptr, size);
+    *errno_slot = saved_errno;
 }
 
 static inline void alloc8_core_free_aligned_sized(void *ptr, size_t alignment, size_t size) {
-    (void)alignment;
-    (void)size;
-    alloc8_core_free(ptr);
+    int *errno_slot = &errno; /* one errno lookup */
+    int saved_errno = *errno_slot;
+    alloc8_free_block_aligned_sized(ptr, alignment, size);
+    *errno_slot = saved_errno;
 }
 
 static inline size_t alloc8_core_usable_size(void *ptr) {

@@ -185,7 +185,9 @@ ALLOC8_HIDDEN void *alloc8_glue_next(const char *name, void *_Atomic *slot) {
 ALLOC8_HIDDEN void alloc8_glue_foreign_free(void *ptr) {
     static void *_Atomic slot;
     void (*next_free)(void *);
+    int saved_errno = errno; /* the first lookup (dlsym) may set it; free never does */
     void *fn = alloc8_glue_next("free", &slot);
+    errno = saved_errno;
     if (fn == NULL)
         return; /* no other allocator (static link): leak rather than corrupt */
     memcpy(&next_free, &fn, sizeof fn);

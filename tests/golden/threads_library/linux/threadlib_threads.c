@@ -83,7 +83,9 @@ static void alloc8_thread_attach(int started_by_wrapper) {
 }
 
 ALLOC8_HIDDEN void alloc8_glue_thread_attach(void) {
+    int saved_errno = errno; /* the init hook and the key's creation leave the caller's errno alone */
     alloc8_thread_attach(0);
+    errno = saved_errno;
 }
 
 /* Process exit: clean up the thread that called exit() (key destructors do not run for it). */
