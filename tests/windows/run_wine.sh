@@ -1,24 +1,32 @@
 #!/usr/bin/env bash
 # Cross-compile the demo allocator's Windows interposer from spec/allocator.yaml with mingw-w64, and
-# run a Windows test under Wine (docs/platforms.md says what this does and does not prove).
-# Usage: run_wine.sh <repo root> <python with jinja2+yaml> <work dir> [test] [direct|cmake]
-#   test    crt_served (default), stress: the program loads the DLL;
-#           conformance: tests/windows/conformance.c, four times: against msvcrt.dll and the
-#           Universal CRT, each with the DLL and with the interposer linked in (ALLOC8_STATIC)
-#   direct  build the interposer with the compiler (default)
-#   cmake   build it through alloc8_add_interposer with cmake/toolchains/mingw-w64-x86_64.cmake
-# Exit 77 (CTest: skipped) when mingw-w64 or Wine is missing; scripts/deps.sh installs both.
+# run the Windows tests under Wine (docs/platforms.md says what this does and does not prove).
+# Usage: run_wine.sh <step> <repo root> <python with jinja2+yaml> <dir>
+#   dir          tests/windows in the build tree: dir/wineprefix, dir/shared, one work dir per test
+#   prefix       (fixture windows.prefix) the Wine prefix every test uses, made once per build tree
+#   build        (fixture windows.build) what several tests share, in dir/shared: the glue, the DLL,
+#                late_module.dll, ucrt_module.dll, conformance.c against msvcrt.dll and the UCRT
+#   crt_served, stress
+#                the program loads the DLL
+#   conformance  tests/windows/conformance.c, four times: against msvcrt.dll and the Universal CRT,
+#                each with the DLL and with the interposer linked in (ALLOC8_STATIC)
+#   cmake        the same, with the DLL and the static library that alloc8_add_interposer built
+#                with cmake/toolchains/mingw-w64-x86_64.cmake
+# Exit 77 (CTest: skipped) when mingw-w64 or Wine is missing; scripts/deps.sh installs both. Every
+# step checks this itself: CTest runs a fixture's dependents even when the fixture was skipped.
 set -euo pipefail
-repo=$(cd "$1" && pwd) python=$2 work=$3 test=${4:-crt_served} build=${5:-direct}
+step=$1 repo=$(cd "$2" && pwd) python=$3 dir=$4
 cc=x86_64-w64-mingw32-gcc
 wine=$(command -v wine64 || command -v wine || true)
-if ! command -v $cc >/dev/null || [ -z "$wine" ]; then
-  echo "SKIP: mingw-w64 ($cc) or Wine is not installed (scripts/deps.sh installs them)"
+wineserver=$(command -v wineserver || true)
+if ! command -v $cc >/dev/null || [ -z "$wine" ] || [ -z "$wineserver" ]; then
+  echo "SKIP: mingw-w64 ($cc) or Wine (wine, wineserver) is not installed (scripts/deps.sh installs them)"
   exit 77
 fi
-mkdir -p "$work"
-gen=$work/gen
-PYTHONPATH="$repo/gen" "$python" -m alloc8gen "$repo/spec/allocator.yaml" --platform windows --out "$gen"
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+shared=$dir/shared
+gen=$shared/gen
 demo=$repo/examples/demo_allocator
 flags=(-std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -I"$gen/windows" -I"$demo")
 # -fno-builtin: every malloc/free in a test really calls the C runtime (not folded away by gcc)
@@ -27,43 +35,114 @@ test_flags=("${flags[@]}" -fno-builtin)
 # msvcrt.dll: mingw-w64's default libraries with libucrt in place of libmsvcrt.
 ucrt=(-D_UCRT -nodefaultlibs -lmingw32 -lgcc -lgcc_eh -lmingwex -lucrt -lkernel32 -ladvapi32 -lshell32 -luser32 -lkernel32)
 
-# the interposer: a DLL, and for the conformance test also a program with it linked in
-if [ "$build" = cmake ]; then
-  cmake -S "$repo/tests/windows/cmake_project" -B "$work/cmake-build" -DALLOC8_REPO="$repo" \
-    -DALLOC8_PYTHON="$python" -DCMAKE_TOOLCHAIN_FILE="$repo/cmake/toolchains/mingw-w64-x86_64.cmake" >/dev/null
-  cmake --build "$work/cmake-build" >/dev/null
-  cp "$work/cmake-build/liballoc8demo.dll" "$work/alloc8demo.dll"
-  cp "$work/cmake-build/conformance_static.exe" "$work/conformance_static.exe"
-else
-  $cc "${flags[@]}" -shared -static-libgcc -o "$work/alloc8demo.dll" "$gen"/windows/*.c "$demo"/*.c
-fi
+# One prefix for the whole run: several wine processes at once share its wineserver. Nothing is
+# written into the prefix by the tests (each one runs in its own work dir). winemenubuilder off:
+# no menu entries in $HOME.
+prefix=$dir/wineprefix ready=$dir/wineprefix/alloc8-ready
+export WINEPREFIX=$prefix WINEDEBUG=-all WINEDLLOVERRIDES=winemenubuilder.exe=d
 
-export WINEPREFIX=$work/wineprefix WINEDEBUG=-all # one Wine prefix per work directory, made once
-cd "$work"
-if [ "$test" = conformance ]; then
-  src=$repo/tests/windows/conformance.c
-  $cc "${test_flags[@]}" -o conformance_msvcrt.exe "$src"
-  $cc "${test_flags[@]}" -o conformance_ucrt.exe "$src" "${ucrt[@]}"
+# Runs a Windows program. A wineserver kept for 30 s after its last program saves the next test
+# the start of a new one and of Wine's services (1.5 s or more each). It is started right before
+# the program: one that never had a program never exits. Exit 2: one already runs.
+# The program's output goes through a file: the services that the first program of a wineserver
+# starts inherit its stdout and stderr, and would hold CTest's pipe open until that wineserver
+# exits (while another test may still be using it).
+run() {
+  local log=$work/${1%.exe}.log rc=0
+  "$wineserver" -p30 </dev/null >/dev/null 2>&1 || true
+  "$wine" "$@" >"$log" 2>&1 || rc=$?
+  cat "$log"
+  return $rc
+}
+
+# A test starts from an empty work dir, in the prefix that the fixture windows.prefix made.
+start() {
+  work=$dir/$1
+  rm -rf "$work"
+  mkdir -p "$work"
+  cd "$work"
+  if [ ! -f "$ready" ]; then
+    echo "FAIL: no Wine prefix in $prefix (the fixture windows.prefix makes it)"
+    exit 1
+  fi
+}
+
+# Copies what the fixture windows.build made into the work dir.
+take() {
+  local f
+  for f in "$@"; do
+    if [ ! -f "$shared/$f" ]; then
+      echo "FAIL: $shared/$f is missing (the fixture windows.build makes it)"
+      exit 1
+    fi
+    cp "$shared/$f" .
+  done
+}
+
+case $step in
+prefix)
+  if [ ! -f "$ready" ]; then
+    rm -rf "$prefix" # left half-made by an interrupted run
+    log=$dir/wineboot.log
+    "$wine" wineboot --init >"$log" 2>&1 || { cat "$log"; echo "FAIL: wineboot --init"; exit 1; }
+    "$wineserver" -w # the registry is on disk once the wineserver is gone
+    touch "$ready"
+  fi
+  echo "Wine prefix: $prefix"
+  ;;
+
+build)
+  rm -rf "$shared" # nothing from an earlier run
+  mkdir -p "$shared"
+  cd "$shared"
+  PYTHONPATH="$repo/gen" "$python" -m alloc8gen "$repo/spec/allocator.yaml" --platform windows --out "$gen"
+  $cc "${flags[@]}" -shared -static-libgcc -o alloc8demo.dll "$gen"/windows/*.c "$demo"/*.c
+  $cc "${flags[@]}" -shared -o late_module.dll "$repo/tests/windows/late_module.c"
+  # a module on the Universal CRT, without mingw-w64's own runtime
+  $cc "${flags[@]}" -fno-builtin -shared -nostdlib -o ucrt_module.dll "$repo/tests/windows/ucrt_module.c" \
+    -lucrtbase -lkernel32
+  $cc "${test_flags[@]}" -o conformance_msvcrt.exe "$repo/tests/windows/conformance.c"
+  $cc "${test_flags[@]}" -o conformance_ucrt.exe "$repo/tests/windows/conformance.c" "${ucrt[@]}"
+  ls
+  ;;
+
+crt_served | stress)
+  start "$step"
+  take alloc8demo.dll late_module.dll ucrt_module.dll
+  $cc "${test_flags[@]}" -o "$step.exe" "$repo/tests/windows/$step.c"
+  run "$step.exe" alloc8demo.dll late_module.dll ucrt_module.dll
+  ;;
+
+conformance | cmake)
+  start "$step"
+  take conformance_msvcrt.exe conformance_ucrt.exe
   runs=("conformance_msvcrt.exe alloc8demo.dll" "conformance_ucrt.exe alloc8demo.dll")
-  if [ "$build" = cmake ]; then
+  if [ "$step" = cmake ]; then
+    # kept across runs (as a user's build tree is): CMake rebuilds what changed
+    build=$dir/cmake-build
+    cmake -S "$repo/tests/windows/cmake_project" -B "$build" -DALLOC8_REPO="$repo" -DALLOC8_PYTHON="$python" \
+      -DCMAKE_TOOLCHAIN_FILE="$repo/cmake/toolchains/mingw-w64-x86_64.cmake" >/dev/null
+    cmake --build "$build" >/dev/null
+    cp "$build/liballoc8demo.dll" alloc8demo.dll
+    cp "$build/conformance_static.exe" .
     runs+=("conformance_static.exe")
   else
-    static=("${test_flags[@]}" -DALLOC8_STATIC=1 "$src" "$gen"/windows/*.c "$demo"/*.c)
+    take alloc8demo.dll
+    static=("${test_flags[@]}" -DALLOC8_STATIC=1 "$repo/tests/windows/conformance.c" "$gen"/windows/*.c "$demo"/*.c)
     $cc "${static[@]}" -o conformance_static_msvcrt.exe
     $cc "${static[@]}" -o conformance_static_ucrt.exe "${ucrt[@]}"
     runs+=("conformance_static_msvcrt.exe" "conformance_static_ucrt.exe")
   fi
   failed=0
-  for run in "${runs[@]}"; do
+  for r in "${runs[@]}"; do
     # shellcheck disable=SC2086 # program and argument
-    "$wine" $run || { echo "FAIL: $run"; failed=1; }
+    run $r || { echo "FAIL: $r"; failed=1; }
   done
   exit $failed
-fi
+  ;;
 
-$cc "${flags[@]}" -shared -o late_module.dll "$repo/tests/windows/late_module.c"
-# a module on the Universal CRT, without mingw-w64's own runtime
-$cc "${flags[@]}" -fno-builtin -shared -nostdlib -o ucrt_module.dll "$repo/tests/windows/ucrt_module.c" \
-  -lucrtbase -lkernel32
-$cc "${test_flags[@]}" -o "$test.exe" "$repo/tests/windows/$test.c"
-"$wine" "$test.exe" alloc8demo.dll late_module.dll ucrt_module.dll
+*)
+  echo "run_wine.sh: unknown step $step" >&2
+  exit 2
+  ;;
+esac
