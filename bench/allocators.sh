@@ -2,17 +2,18 @@
 # Real allocators through their generated bindings (bindings/*.yaml) versus the allocators' own
 # LD_PRELOAD libraries, and glibc through the passthrough binding versus glibc alone. Reports, in
 # one run:
-#   - callgrind instructions per malloc(32)/free pair (200,000 minus 100,000 pairs, / 100,000),
-#     with the share executed inside the binding's own code (the glue);
+#   - callgrind instructions per malloc(32)/free pair (2*PAIRS minus PAIRS pairs, / PAIRS), with
+#     the share executed inside the binding's own code (the glue);
 #   - the same for bench/forwarder.c, bare tail calls into the allocator from a library of their
 #     own: the floor for any interposer that is not the allocator's own library;
 #   - wall time of bench/workloads.c (larson, xmalloc, threadtest) on THREADS threads: median of
 #     RUNS alternating runs (own library, forwarder, binding, own, ...) with the spread, and the
 #     ratios binding / own and binding / forwarder.
 # Usage: bench/allocators.sh <build dir> [runs (default 7)] [scale (default 100000)] [threads (default 4)]
+#                            [pairs (default 100000)]
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=$1 runs=${2:-7} scale=${3:-100000} threads=${4:-4}
+build=$1 runs=${2:-7} scale=${3:-100000} threads=${4:-4} pairs=${5:-100000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # shellcheck source=bench/lib.sh
@@ -35,24 +36,22 @@ forwarder() {
 allocators=("glibc:" "mimalloc:$libdir/libmimalloc.so.2" "tcmalloc:$libdir/libtcmalloc_minimal.so.4"
             "jemalloc:$libdir/libjemalloc.so.2")
 
-# glue_share <binding name>: instructions per pair executed in the binding's generated code
+# glue_share <binding name>: instructions per pair executed in the binding's generated code, from
+# the two profiles that per_unit just left of the binding (the same runs, not run again)
 glue_share() {
-  local lib=$build/bindings/liba8$1.so small large
-  small=$(LD_PRELOAD=$lib callgrind_in "/alloc8/a8$1/" "$work/pairs" 100000)
-  large=$(LD_PRELOAD=$lib callgrind_in "/alloc8/a8$1/" "$work/pairs" 200000)
-  echo $(((large - small) / 100000))
+  local small large
+  small=$(callgrind_in "/alloc8/a8$1/" "$work/cg.small.out")
+  large=$(callgrind_in "/alloc8/a8$1/" "$work/cg.large.out")
+  echo $(((large - small) / pairs))
 }
-# callgrind_in <path part> <command...>: instructions the command executes in functions defined
-# in source files whose path contains <path part>
+# callgrind_in <path part> <profile>: instructions the profiled command executed in functions
+# defined in source files whose path contains <path part>
 callgrind_in() {
-  local part=$1
-  shift
-  valgrind --tool=callgrind --callgrind-out-file="$work/cgo.out" "$@" >/dev/null 2>"$work/vg.log"
-  callgrind_annotate --auto=no --threshold=100 "$work/cgo.out" 2>/dev/null |
-    awk -v part="$part" 'index($0, part) { gsub(",", "", $1); n += $1 } END { print n + 0 }'
+  callgrind_annotate --auto=no --threshold=100 "$2" 2>/dev/null |
+    awk -v part="$1" 'index($0, part) { gsub(",", "", $1); n += $1 } END { print n + 0 }'
 }
 
-echo "Instructions per malloc(32)/free pair (callgrind; 200,000 minus 100,000 pairs, / 100,000):"
+echo "Instructions per malloc(32)/free pair (callgrind; $(thousands $((2 * pairs))) minus $(thousands "$pairs") pairs, / $(thousands "$pairs")):"
 echo
 echo "| allocator | its own library | minimal forwarder | through the alloc8 binding | binding − own | in the glue's own code |"
 echo "|---|---|---|---|---|---|"
@@ -60,11 +59,12 @@ for entry in "${allocators[@]}"; do
   name=${entry%%:*} own=${entry#*:} binding=$build/bindings/liba8${name}.so
   [ -f "$binding" ] || { echo "| $name | binding not built | | | |"; continue; }
   if [ -n "$own" ] && [ ! -f "$own" ]; then echo "| $name | $own missing | | | |"; continue; fi
-  mine=$(LD_PRELOAD=$own per_unit 100000 "$work/pairs")
-  floor=$(LD_PRELOAD=$(forwarder "$name") per_unit 100000 "$work/pairs")
-  ours=$(LD_PRELOAD=$binding per_unit 100000 "$work/pairs")
+  mine=$(LD_PRELOAD=$own per_unit "$pairs" "$work/pairs")
+  floor=$(LD_PRELOAD=$(forwarder "$name") per_unit "$pairs" "$work/pairs")
+  ours=$(LD_PRELOAD=$binding per_unit "$pairs" "$work/pairs")
+  glue=$(glue_share "$name") # right after the binding's runs: it reads their profiles
   label=$([ -n "$own" ] && echo "$(basename "$own")" || echo "glibc alone")
-  echo "| $name | $mine ($label) | $floor | $ours | $((ours - mine)) | $(glue_share "$name") |"
+  echo "| $name | $mine ($label) | $floor | $ours | $((ours - mine)) | $glue |"
 done
 echo
 

@@ -12,11 +12,17 @@ callgrind_total() {
 }
 
 # per_unit <n> <command...>: instructions per unit of work, the command taking the number of units
-# as its last argument: (run with 2n - run with n) / n, so start-up cost cancels.
+# as its last argument: (run with 2n - run with n) / n, so start-up cost cancels. The two profiles
+# stay in $work/cg.small.out and $work/cg.large.out, for a closer look without running them again.
 per_unit() {
   local n=$1 small large
   shift
   small=$(callgrind_total "$@" "$n")
+  mv "$work/cg.out" "$work/cg.small.out"
   large=$(callgrind_total "$@" $((n * 2)))
+  mv "$work/cg.out" "$work/cg.large.out"
   echo $(((large - small) / n))
 }
+
+# thousands <n>: n with a comma every three digits (200000 -> 200,000)
+thousands() { echo "$1" | sed -E ':a; s/([0-9])([0-9]{3})($|,)/\1,\2\3/; ta'; }

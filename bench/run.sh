@@ -3,7 +3,7 @@
 # a ratio or difference measured side by side in this one run, with the exact commands).
 # Usage: bash bench/run.sh [--quick] [--no-build] [--out FILE] [build dir]
 #   build dir   default build-bench/ (RelWithDebInfo); an existing directory must be an optimised build
-#   --quick     small inputs and few runs (a smoke test of the suite, not a measurement)
+#   --quick     the smallest inputs and one run of each (a smoke test of the suite, not a measurement)
 #   --no-build  use the build directory as it is (the test suite's smoke test)
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,10 +18,15 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+# pairs and cg_threads: the malloc/free pairs and the threads of the callgrind runs
 if [ $quick = 1 ]; then
-  runs=3 scale=2000 threads=2 thread_runs=3 thread_count=200 heap_runs=3 heap_nodes=200000 gen_runs=3
+  # a smoke test: every step still runs once, on inputs that take milliseconds (1000 is the
+  # smallest scale workloads.c takes); callgrind's own start-up is most of what is left
+  runs=1 scale=1000 threads=2 pairs=1000 thread_runs=1 thread_count=20 cg_threads=20 heap_runs=1
+  heap_nodes=20000 gen_runs=1
 else
-  runs=11 scale=100000 threads=2 thread_runs=9 thread_count=4000 heap_runs=9 heap_nodes=4000000 gen_runs=9
+  runs=11 scale=100000 threads=2 pairs=100000 thread_runs=9 thread_count=4000 cg_threads=1000 heap_runs=9
+  heap_nodes=4000000 gen_runs=9
 fi
 if [ $build_first = 1 ]; then
   bash "$repo/scripts/deps.sh"
@@ -37,6 +42,9 @@ case $build_type in
 esac
 python=$(sed -n 's/^ALLOC8_PYTHON:FILEPATH=//p' "$build/CMakeCache.txt")
 python=${python:-/usr/bin/python3}
+# the interpreter itself rather than a wrapper that starts it (a pyenv shim adds most of a second
+# to every start, which the generator's wall time would include)
+python=$("$python" -c 'import sys; print(sys.executable)')
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # shellcheck source=bench/lib.sh
@@ -68,10 +76,10 @@ rel() { echo "${1#"$repo"/}"; }
   echo
   echo "## Real allocators through their bindings, and the glue's own cost"
   echo
-  echo "\`bash bench/allocators.sh $(rel "$build") $runs $scale $threads\` — the bindings in bindings/ versus each"
+  echo "\`bash bench/allocators.sh $(rel "$build") $runs $scale $threads $pairs\` — the bindings in bindings/ versus each"
   echo "allocator's own \`LD_PRELOAD\` library (glibc: the passthrough binding versus glibc alone)."
   echo
-  bash "$repo/bench/allocators.sh" "$build" "$runs" "$scale" "$threads"
+  bash "$repo/bench/allocators.sh" "$build" "$runs" "$scale" "$threads" "$pairs"
   echo
   echo "Reading it: \"in the glue's own code\" is what the generated functions execute. The minimal"
   echo "forwarder (bench/forwarder.c) is the floor for any interposer that is a library of its own:"
@@ -87,9 +95,9 @@ rel() { echo "${1#"$repo"/}"; }
   echo
   echo "## Thread hooks: pthread_create + join with hooks versus without"
   echo
-  echo "\`bash bench/thread_cost.sh $thread_runs $thread_count\`"
+  echo "\`bash bench/thread_cost.sh $thread_runs $thread_count $cg_threads $pairs\`"
   echo
-  bash "$repo/bench/thread_cost.sh" "$thread_runs" "$thread_count"
+  bash "$repo/bench/thread_cost.sh" "$thread_runs" "$thread_count" "$cg_threads" "$pairs"
   echo
   echo "## Heap dispatch versus GC_malloc"
   echo

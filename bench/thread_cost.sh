@@ -4,13 +4,15 @@
 # off (=0, the code a spec without a `threads:` section gets). Reports, in one run:
 #   - wall time per pthread_create + malloc/free + pthread_join: median of RUNS alternating runs of
 #     THREADS threads each, for glibc alone, hooks off and hooks on, and the on/off ratio;
-#   - callgrind instructions per thread life (hooks on vs off; 2,000 minus 1,000 threads, / 1,000);
+#   - callgrind instructions per thread life (hooks on vs off; 2*CG_THREADS minus CG_THREADS
+#     threads, / CG_THREADS);
 #   - callgrind instructions per malloc(32)/free pair in the main thread (hooks on vs off): the
-#     per-call thread check.
+#     per-call thread check (2*PAIRS minus PAIRS pairs, / PAIRS).
 # Usage: bench/thread_cost.sh [runs (default 9)] [threads per run (default 4000)]
+#                             [cg_threads (default 1000)] [pairs (default 100000)]
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-runs=${1:-9} threads=${2:-4000}
+runs=${1:-9} threads=${2:-4000} cg_threads=${3:-1000} pairs=${4:-100000}
 python=${ALLOC8_PYTHON:-/usr/bin/python3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -47,8 +49,8 @@ per() { # <preload> <program> <small count>
   LD_PRELOAD=$1 per_unit "$3" "$2"
 }
 if command -v valgrind >/dev/null; then
-  t_off=$(per "$work/hooks0.so" "$work/threads" 1000); t_on=$(per "$work/hooks1.so" "$work/threads" 1000)
-  p_off=$(per "$work/hooks0.so" "$work/pairs" 100000); p_on=$(per "$work/hooks1.so" "$work/pairs" 100000)
+  t_off=$(per "$work/hooks0.so" "$work/threads" "$cg_threads"); t_on=$(per "$work/hooks1.so" "$work/threads" "$cg_threads")
+  p_off=$(per "$work/hooks0.so" "$work/pairs" "$pairs"); p_on=$(per "$work/hooks1.so" "$work/pairs" "$pairs")
 else
   t_off=n/a t_on=n/a p_off=n/a p_on=n/a
 fi

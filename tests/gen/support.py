@@ -1,7 +1,10 @@
 """Shared helpers for the generator tests: paths and running the CLI as a user would."""
+import contextlib
+import io
 import os
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -15,3 +18,24 @@ def run_cli(*args, cwd=None):
     env = dict(os.environ, PYTHONPATH=str(GEN))
     return subprocess.run([sys.executable, "-m", "alloc8gen", *map(str, args)], capture_output=True,
                           text=True, env=env, cwd=cwd, errors="replace")
+
+
+def run_main(*args):
+    """Run the CLI in this process, as `python -m alloc8gen ARGS` does (`sys.exit(main())`), and
+    return the same CompletedProcess as run_cli. An interpreter start-up costs far more than most
+    cases, so the bulk of them go through here; run_cli proves the real command on a few."""
+    from alloc8gen.cli import main
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main([str(a) for a in args])
+        except SystemExit as e:  # argparse exits (--help, a bad option): the interpreter's rules
+            if e.code is None or isinstance(e.code, int):
+                status = e.code or 0
+            else:
+                print(e.code, file=sys.stderr)
+                status = 1
+        except Exception:  # the interpreter would print the traceback and exit 1
+            traceback.print_exc()
+            status = 1
+    return subprocess.CompletedProcess(["alloc8-gen", *map(str, args)], status, out.getvalue(), err.getvalue())

@@ -3,24 +3,43 @@
 tests/specs/bad/*.yaml each start with `# expect: <line>` ({file} stands for the path). Inputs that
 cannot live in a text corpus (binary junk, huge files, NUL bytes) are made here, and a seeded
 fuzz loop mutates the reference spec: the generator may accept or reject, never crash.
+
+Every case runs the CLI in this process (run_main: an interpreter start-up per case cost most of
+this test's time); the cases in REAL_CLI also run the real `python -m alloc8gen`, which must
+answer exactly the same.
 """
 import contextlib
+import functools
 import io
 import random
 import re
 import tempfile
 import unittest
 from pathlib import Path
+from unittest import mock
 
-from support import REFERENCE_SPEC, REPO, run_cli
+from support import REFERENCE_SPEC, REPO, run_cli, run_main
 
 BAD = REPO / "tests" / "specs" / "bad"
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+# one of each way in: a message with non-ASCII text, a YAML parser error (corpus); bytes that are
+# not UTF-8, a file that is not there (made by test_generated_inputs)
+REAL_CLI_CORPUS = {"15-symbol-unicode.yaml", "50-yaml-syntax-error.yaml"}
+REAL_CLI = REAL_CLI_CORPUS | {"junk.yaml", "no-such-spec.yaml"}
 
 
 class BadSpecs(unittest.TestCase):
     def assert_rejected(self, path, expected=None):
-        result = run_cli(path, "--list-outputs", "--out", "out")
+        args = (path, "--list-outputs", "--out", "out")
+        result = run_main(*args)
+        self.assert_one_line(result, path, expected)
+        if path.name in REAL_CLI:
+            real = run_cli(*args)
+            self.assert_one_line(real, path, expected)
+            self.assertEqual((real.returncode, real.stdout, real.stderr),
+                             (result.returncode, result.stdout, result.stderr), "in-process and real CLI differ")
+
+    def assert_one_line(self, result, path, expected):
         self.assertEqual(result.returncode, 2, f"{path}: {result.stderr}")
         self.assertNotIn("Traceback", result.stderr)
         self.assertEqual(result.stdout, "")
@@ -33,6 +52,7 @@ class BadSpecs(unittest.TestCase):
     def test_corpus(self):
         files = sorted(BAD.glob("*.yaml"))
         self.assertGreaterEqual(len(files), 30)
+        self.assertLessEqual(REAL_CLI_CORPUS, {p.name for p in files})
         for path in files:
             first = path.read_text(encoding="utf-8").split("\n", 1)[0]
             self.assertTrue(first.startswith("# expect: "), path)
@@ -61,13 +81,17 @@ class BadSpecs(unittest.TestCase):
     def test_fuzzed_reference_spec(self):
         """Mutations of the reference spec: exit 0 or 2, never a traceback; accepted specs
         only ever carry C identifiers into the generated code."""
+        from alloc8gen import render
         from alloc8gen.cli import main
         from alloc8gen.spec import load_spec
         rng = random.Random(2026)
         lines = REFERENCE_SPEC.read_text(encoding="utf-8").splitlines(keepends=True)
         tokens = ["", "x", "1", "-1", "true", "[", "]", "{", "}", ":", "&a", "*a", "!!str", "'", "\"",
                   "a b", "malloc", "__libc_free", "0x10", "1e9", "~", "%", "\t", "é", "- x"]
-        with tempfile.TemporaryDirectory() as tmp:
+        # render() makes a new Jinja environment on every call, so every template is compiled
+        # again (most of this loop's time); templates do not depend on the spec: share one
+        shared = functools.lru_cache(maxsize=None)(render._environment)
+        with tempfile.TemporaryDirectory() as tmp, mock.patch.object(render, "_environment", shared):
             path = Path(tmp) / "fuzz.yaml"
             for case in range(200):
                 mutated = list(lines)

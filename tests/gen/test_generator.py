@@ -6,7 +6,7 @@ import textwrap
 import unittest
 from pathlib import Path
 
-from support import REFERENCE_SPEC, run_cli
+from support import REFERENCE_SPEC, run_cli, run_main
 
 from alloc8gen import __version__, exports, render
 from alloc8gen.spec import load_spec
@@ -104,7 +104,11 @@ class Generator(unittest.TestCase):
         for op in exports.CXX_OPERATORS:
             mangled = op.mangled('" ALLOC8_CXX_SIZE "')
             self.assertIn(f'"{mangled}"', cxx, op.signature)
-        self.assertEqual(cxx.count("__asm__(ALLOC8_CXX_NAME("), 21)  # 20 operators + get_new_handler
+        self.assertEqual(cxx.count("__asm__(ALLOC8_CXX_NAME("), 20)
+        # the C++ runtime's functions are looked up when an allocation fails, not bound at load
+        self.assertNotIn("weak", cxx)
+        self.assertIn('"_ZSt15get_new_handlerv"', cxx)
+        self.assertIn('"_ZSt17__throw_bad_allocv"', cxx)
 
     def test_deterministic_and_header(self):
         a = self.files(MINIMAL)
@@ -118,51 +122,66 @@ class Generator(unittest.TestCase):
 
     def test_check_and_list_outputs(self):
         out = self.tmp / "out"
-        listed = run_cli(REFERENCE_SPEC, "--out", out, "--list-outputs")
+        listed = run_main(REFERENCE_SPEC, "--out", out, "--list-outputs")
         self.assertEqual(listed.returncode, 0)
         paths = listed.stdout.split()
         self.assertIn(str(out / "linux" / "alloc8demo_malloc.c"), paths)
-        missing = run_cli(REFERENCE_SPEC, "--out", out, "--check")
+        missing = run_main(REFERENCE_SPEC, "--out", out, "--check")
         self.assertEqual(missing.returncode, 1)
         self.assertEqual(len(re.findall(r"^missing: ", missing.stdout, re.M)), len(paths))
-        self.assertEqual(run_cli(REFERENCE_SPEC, "--out", out).returncode, 0)
+        self.assertEqual(run_main(REFERENCE_SPEC, "--out", out).returncode, 0)
         self.assertEqual(sorted(str(p) for p in out.rglob("*") if p.is_file()), sorted(paths))
-        self.assertEqual(run_cli(REFERENCE_SPEC, "--out", out, "--check").returncode, 0)
+        self.assertEqual(run_main(REFERENCE_SPEC, "--out", out, "--check").returncode, 0)
         (out / "linux" / "alloc8demo_malloc.c").write_text("edited", encoding="utf-8")
         (out / "linux" / "alloc8demo_cxx.c").unlink()
-        stale = run_cli(REFERENCE_SPEC, "--out", out, "--check")
+        stale = run_main(REFERENCE_SPEC, "--out", out, "--check")
         self.assertEqual(stale.returncode, 1)
         self.assertIn(f"stale: {out / 'linux' / 'alloc8demo_malloc.c'}", stale.stdout)
         self.assertIn(f"missing: {out / 'linux' / 'alloc8demo_cxx.c'}", stale.stdout)
 
     def test_help_and_platforms(self):
-        helped = run_cli("--help")
+        helped = run_main("--help")
         self.assertEqual(helped.returncode, 0)
         self.assertIn("examples:", helped.stdout)
         spec = self.write(MINIMAL + "  owns: my_owns\nplatforms: [linux, macos]\n")
-        macos = run_cli(spec, "--platform", "macos", "--list-outputs", "--out", "o")
+        macos = run_main(spec, "--platform", "macos", "--list-outputs", "--out", "o")
         self.assertEqual(macos.returncode, 0, macos.stderr)
         self.assertEqual(sorted(macos.stdout.split()), [f"o/macos/mini_{f}" for f in
                                                         ("cxx.c", "glue.h", "macos.h", "malloc.c", "zone.c")])
-        windows = run_cli(spec, "--platform", "windows", "--list-outputs")
+        windows = run_main(spec, "--platform", "windows", "--list-outputs")
         self.assertEqual(windows.returncode, 2)
         self.assertIn("does not list platform 'windows'", windows.stderr)
-        both = run_cli(spec, "--list-outputs", "--out", self.tmp)
+        both = run_main(spec, "--list-outputs", "--out", self.tmp)
         self.assertEqual(both.returncode, 0)
         self.assertEqual(both.stderr, "")
         self.assertEqual({p.split("/")[-2] for p in both.stdout.split()}, {"linux", "macos"})
 
+    def test_real_command(self):
+        """The other tests run the CLI in this process (run_main, no interpreter start-up); the
+        real `python -m alloc8gen` must answer the same: help (0), missing outputs (1), a
+        platform the spec does not list (2)."""
+        helped = run_cli("--help")  # its line breaks follow the terminal's width: not compared
+        self.assertEqual(helped.returncode, 0)
+        self.assertIn("examples:", helped.stdout)
+        spec = self.write(MINIMAL)
+        for args, status in (((spec, "--out", self.tmp / "out", "--check"), 1),
+                             ((spec, "--platform", "windows", "--list-outputs"), 2)):
+            with self.subTest(args=args):
+                real, here = run_cli(*args), run_main(*args)
+                self.assertEqual(real.returncode, status, real.stderr)
+                self.assertEqual((real.returncode, real.stdout, real.stderr), (here.returncode, here.stdout, here.stderr))
+
     def test_heap_outputs_and_heap_only_specs(self):
         spec = self.write(MINIMAL + "threads:\n  init: t_init\nheap:\n  name: jank_heap\n  cxx_header: true\n")
-        result = run_cli(spec, "--list-outputs", "--out", "o")
+        result = run_main(spec, "--list-outputs", "--out", "o")
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(result.stderr, "")
         for f in ("mini_malloc.c", "mini_threads.c", "jank_heap.h", "jank_heap.c", "jank_heap.hpp"):
             self.assertIn(f"o/linux/{f}", result.stdout.split())
         heap_only = self.write("name: rt\nheap:\n  name: rt_heap\n  fallback: system\n")
-        listed = run_cli(heap_only, "--list-outputs", "--out", "o")
+        listed = run_main(heap_only, "--list-outputs", "--out", "o")
         self.assertEqual(listed.stdout.split(), ["o/linux/rt_heap.h", "o/linux/rt_heap.c"])
-        facts = run_cli(heap_only, "--describe").stdout.split()
+        facts = run_main(heap_only, "--describe").stdout.split()
         self.assertIn("glue=0", facts)
         self.assertIn("heap=rt_heap", facts)
         self.assertIn("heap_fallback=system", facts)
@@ -192,7 +211,7 @@ class Generator(unittest.TestCase):
         self.assertNotIn("__pthread_", code)  # glibc 2.34+ exports none of these
         # in every core operation, each call into the allocator comes after the thread check
         full = MINIMAL + "  calloc: my_calloc\n  realloc: my_realloc\n  free_sized: my_free_sized\n" + hooks
-        bodies = re.findall(r"static inline [^{;]*alloc8_core_\w+\([^)]*\) \{\n(.*?)\n\}",
+        bodies = re.findall(r"static inline [^{;]*alloc8_(?:core|free_block)\w*\([^)]*\) \{\n(.*?)\n\}",
                             self.files(full)["linux/mini_glue.h"], flags=re.S)
         calls = 0
         for body in bodies:
@@ -211,12 +230,12 @@ class Generator(unittest.TestCase):
 
     def test_describe(self):
         spec = self.write(MINIMAL + "threads:\n  cleanup: t_done\n  activation: library\n")
-        result = run_cli(spec, "--describe")
+        result = run_main(spec, "--describe")
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("threads=library\n", result.stdout)
         self.assertIn("threads_default=0\n", result.stdout)
         self.assertIn("thread_hooks_file=mini_threads.c\n", result.stdout)
-        self.assertIn("threads=none\n", run_cli(self.write(MINIMAL, "n.yaml"), "--describe").stdout)
+        self.assertIn("threads=none\n", run_main(self.write(MINIMAL, "n.yaml"), "--describe").stdout)
 
 
 if __name__ == "__main__":

@@ -2,11 +2,13 @@
 # Compile everything the project generates or ships in C with BOTH gcc and clang, as strict C11
 # with every warning an error: the generated glue for every spec we have, the demo allocator and
 # the C runtime; the heaps' C++ headers too.
+# The compiles are independent: they are queued, then run $(nproc) at a time.
 # Usage: compile_matrix.sh <repo root> <python with jinja2+yaml>
 set -euo pipefail
 repo=$1 python=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+mkdir "$work/gen" "$work/obj" "$work/fail"
 flags=(-std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -fPIC -fvisibility=hidden
        -ftls-model=initial-exec -fexceptions -c)
 specs=("$repo/spec/allocator.yaml" "$repo"/tests/specs/build/*.yaml "$repo"/bindings/*.yaml)
@@ -15,10 +17,39 @@ compilers=()
 for cc in gcc clang; do
   if command -v "$cc" >/dev/null; then compilers+=("$cc"); else echo "FAIL: $cc is not installed"; exit 1; fi
 done
-count=0
+mingw=x86_64-w64-mingw32-gcc
+have_mingw=0
+command -v $mingw >/dev/null && have_mingw=1
+lists_windows() { grep -Eq '^platforms:[^#]*windows' "$1"; }
+
+# Generate every spec (linux, and windows for the specs that list it when mingw-w64 is here) in
+# one interpreter: a start-up per spec and platform used to cost more than the generation.
+gen_args=()
 for spec in "${specs[@]}"; do
-  out="$work/$(basename "$spec" .yaml)"
-  PYTHONPATH="$repo/gen" "$python" -m alloc8gen "$spec" --platform linux --out "$out"
+  gen_args+=("$spec" linux "$work/gen/$(basename "$spec" .yaml)")
+  if [ $have_mingw = 1 ] && lists_windows "$spec"; then
+    gen_args+=("$spec" windows "$work/gen/win-$(basename "$spec" .yaml)")
+  fi
+done
+PYTHONPATH="$repo/gen" "$python" - "${gen_args[@]}" <<'PY'
+import sys
+from alloc8gen.cli import main  # the CLI itself, called once per spec and platform
+args = sys.argv[1:]
+for spec, platform, out in zip(args[0::3], args[1::3], args[2::3]):
+    if main([spec, "--platform", platform, "--out", out]) != 0:
+        sys.exit(f"FAIL: alloc8-gen {spec} --platform {platform} --out {out}")
+PY
+
+# queue <command...>: one compile for the pool, as its index and a line of shell words. A compile
+# that writes an object passes -o "$work/obj/$count.o": a file of its own, as they run at once.
+count=0
+queue() {
+  printf '%s\0%s\0' "$count" "$(printf '%q ' "$@")" >>"$work/jobs"
+  count=$((count + 1))
+}
+
+for spec in "${specs[@]}"; do
+  out="$work/gen/$(basename "$spec" .yaml)"
   variants=("")
   if compgen -G "$out/linux/*_threads.c" >/dev/null; then
     # the build-time switches of the thread hooks: off, and on without the pthread_create wrappers
@@ -28,27 +59,26 @@ for spec in "${specs[@]}"; do
     for variant in "${variants[@]}"; do
       for src in "$out"/linux/*.c; do
         # shellcheck disable=SC2086 # a variant is zero or more separate flags
-        "$cc" "${flags[@]}" $variant -I"$out/linux" -I"$repo/runtime/include" "$src" -o "$work/obj.o"
-        count=$((count + 1))
+        queue "$cc" "${flags[@]}" $variant -I"$out/linux" -I"$repo/runtime/include" "$src" -o "$work/obj/$count.o"
       done
     done
   done
 done
-# the heaps' C++ headers, as C++11 and C++17
-for cxx in g++ clang++; do
-  for hpp in "$work"/*/linux/*.hpp; do
-    [ -e "$hpp" ] || continue
+# the heaps' C++ headers, as C++11 and C++17 (each included from a file of its own)
+for hpp in "$work"/gen/*/linux/*.hpp; do
+  [ -e "$hpp" ] || continue
+  unit="$work/obj/$(basename "$(dirname "$(dirname "$hpp")")")-$(basename "$hpp").cpp"
+  echo "#include \"$hpp\"" >"$unit"
+  for cxx in g++ clang++; do
     for std in c++11 c++17; do
-      echo "#include \"$hpp\"" | "$cxx" -x c++ -std=$std -Wall -Wextra -Werror -Wpedantic -fsyntax-only \
-        -I"$(dirname "$hpp")" -I"$repo/runtime/include" -
-      count=$((count + 1))
+      queue "$cxx" -x c++ -std=$std -Wall -Wextra -Werror -Wpedantic -fsyntax-only \
+        -I"$(dirname "$hpp")" -I"$repo/runtime/include" "$unit"
     done
   done
 done
 for cc in "${compilers[@]}"; do
   for src in "$repo"/examples/demo_allocator/*.c "$repo"/tests/alloc/*.c; do
-    "$cc" "${flags[@]}" -I"$repo/examples/demo_allocator" "$src" -o "$work/obj.o"
-    count=$((count + 1))
+    queue "$cc" "${flags[@]}" -I"$repo/examples/demo_allocator" "$src" -o "$work/obj/$count.o"
   done
 done
 for cc in "${compilers[@]}"; do
@@ -57,38 +87,52 @@ for cc in "${compilers[@]}"; do
     for gc in "" -DALLOC8_RT_HAVE_GC=1; do
       [ -n "$gc" ] && [ ! -f /usr/include/gc/gc.h ] && continue
       # shellcheck disable=SC2086 # zero or one flag
-      "$cc" "${flags[@]}" $gc -I"$repo/runtime/include" "$src" -o "$work/obj.o"
-      count=$((count + 1))
+      queue "$cc" "${flags[@]}" $gc -I"$repo/runtime/include" "$src" -o "$work/obj/$count.o"
     done
   done
 done
 # Windows: the glue of every spec that lists windows, and the demo allocator, with mingw-w64
-mingw=x86_64-w64-mingw32-gcc
-if command -v $mingw >/dev/null; then
+if [ $have_mingw = 1 ]; then
   wflags=(-std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -c)
   for spec in "${specs[@]}"; do
-    grep -Eq '^platforms:[^#]*windows' "$spec" || continue
-    out="$work/win-$(basename "$spec" .yaml)"
-    PYTHONPATH="$repo/gen" "$python" -m alloc8gen "$spec" --platform windows --out "$out"
+    lists_windows "$spec" || continue
+    out="$work/gen/win-$(basename "$spec" .yaml)"
     # the DLL and the link-time mode (ALLOC8_STATIC), with the hooks as built and switched
     for variant in "" -DALLOC8_THREAD_HOOKS=0 -DALLOC8_THREAD_HOOKS=1 -DALLOC8_STATIC=1 \
                    "-DALLOC8_STATIC=1 -DALLOC8_THREAD_HOOKS=0"; do
       for src in "$out"/windows/*.c; do
         # shellcheck disable=SC2086 # a variant is zero to two flags
-        $mingw "${wflags[@]}" $variant -I"$out/windows" -I"$repo/runtime/include" "$src" -o "$work/obj.o"
+        queue $mingw "${wflags[@]}" $variant -I"$out/windows" -I"$repo/runtime/include" "$src" -o "$work/obj/$count.o"
         # clang too, for the same target (syntax and warnings only)
         # shellcheck disable=SC2086
-        clang --target=x86_64-w64-mingw32 "${wflags[@]/-c/-fsyntax-only}" $variant -I"$out/windows" "$src"
-        count=$((count + 2))
+        queue clang --target=x86_64-w64-mingw32 "${wflags[@]/-c/-fsyntax-only}" $variant -I"$out/windows" "$src"
       done
     done
   done
   for src in "$repo"/examples/demo_allocator/*.c; do
-    $mingw "${wflags[@]}" -I"$repo/examples/demo_allocator" "$src" -o "$work/obj.o"
-    count=$((count + 1))
+    queue $mingw "${wflags[@]}" -I"$repo/examples/demo_allocator" "$src" -o "$work/obj/$count.o"
   done
   compilers+=("$mingw")
 else
   echo "compile matrix: $mingw is not installed; the Windows sources were not compiled (scripts/deps.sh installs it)"
+fi
+
+# Run the queue. A failed compile leaves its command and diagnostics in fail/<index>; they are
+# printed once the pool has drained, so that the outputs of parallel jobs do not interleave.
+export work
+status=0
+# shellcheck disable=SC2016 # expanded by the job's shell
+xargs -0 -n 2 -P "$(nproc)" bash -c '
+  if ! log=$(eval "$2" 2>&1); then
+    printf "FAIL: %s\n%s\n" "$2" "$log" >"$work/fail/$1"
+    exit 1
+  fi' job <"$work/jobs" || status=$?
+failed=$(find "$work/fail" -type f | wc -l)
+if [ "$status" != 0 ] || [ "$failed" -gt 0 ]; then
+  shown=10
+  for f in $(find "$work/fail" -type f -printf '%f\n' | sort -n | head -n $shown); do cat "$work/fail/$f"; done
+  [ "$failed" -le $shown ] || echo "... and $((failed - shown)) more failed compilations"
+  echo "compile matrix: $failed of $count compilations failed (xargs exit status $status)"
+  exit 1
 fi
 echo "compile matrix: $count compilations (${compilers[*]}; ${#specs[@]} specs) without a warning"
