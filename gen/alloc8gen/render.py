@@ -1,5 +1,6 @@
 """Render a spec's outputs with Jinja2; output is a pure function of the spec's bytes."""
 
+import functools
 import os
 
 import jinja2
@@ -9,7 +10,10 @@ from . import __version__, exports, platforms
 TEMPLATES = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "templates"))
 
 
+@functools.lru_cache(maxsize=None)
 def _environment():
+    """One environment per process: it compiles each template once (the fuzz test renders
+    thousands of specs)."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
