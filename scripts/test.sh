@@ -31,7 +31,8 @@ cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DALLOC8_BUILD_TE
 cmake --build "$build" -j "$(nproc)"
 built=$(date +%s)
 status=0
-ctest --test-dir "$build" --output-on-failure -j "$(nproc)" "$@" 2>&1 | tee "$build/ctest.log" || status=$?
+# --timeout: a safety net for tests without a TIMEOUT of their own (the longest takes about 2 min loaded)
+ctest --test-dir "$build" --output-on-failure -j "$(nproc)" --timeout 900 "$@" 2>&1 | tee "$build/ctest.log" || status=$?
 end=$(date +%s)
 echo "alloc8: build $((built - start)) s, tests $((end - built)) s (with $load extra CPU-bound processes)"
 exit $status
