@@ -8,7 +8,7 @@ set -euo pipefail
 repo=$1 python=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir "$work/gen" "$work/obj" "$work/fail"
+mkdir "$work/gen" "$work/obj"
 flags=(-std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -fPIC -fvisibility=hidden
        -ftls-model=initial-exec -fexceptions -c)
 specs=("$repo/spec/allocator.yaml" "$repo"/tests/specs/build/*.yaml "$repo"/bindings/*.yaml)
@@ -40,13 +40,10 @@ for spec, platform, out in zip(args[0::3], args[1::3], args[2::3]):
         sys.exit(f"FAIL: alloc8-gen {spec} --platform {platform} --out {out}")
 PY
 
-# queue <command...>: one compile for the pool, as its index and a line of shell words. A compile
-# that writes an object passes -o "$work/obj/$count.o": a file of its own, as they run at once.
-count=0
-queue() {
-  printf '%s\0%s\0' "$count" "$(printf '%q ' "$@")" >>"$work/jobs"
-  count=$((count + 1))
-}
+# queue <command...> and run_queue; a compile that writes an object passes -o "$work/obj/$count.o":
+# a file of its own, as they run at once
+# shellcheck source=../support/compile_pool.sh
+source "$repo/tests/support/compile_pool.sh"
 
 for spec in "${specs[@]}"; do
   out="$work/gen/$(basename "$spec" .yaml)"
@@ -117,22 +114,5 @@ else
   echo "compile matrix: $mingw is not installed; the Windows sources were not compiled (scripts/deps.sh installs it)"
 fi
 
-# Run the queue. A failed compile leaves its command and diagnostics in fail/<index>; they are
-# printed once the pool has drained, so that the outputs of parallel jobs do not interleave.
-export work
-status=0
-# shellcheck disable=SC2016 # expanded by the job's shell
-xargs -0 -n 2 -P "$(nproc)" bash -c '
-  if ! log=$(eval "$2" 2>&1); then
-    printf "FAIL: %s\n%s\n" "$2" "$log" >"$work/fail/$1"
-    exit 1
-  fi' job <"$work/jobs" || status=$?
-failed=$(find "$work/fail" -type f | wc -l)
-if [ "$status" != 0 ] || [ "$failed" -gt 0 ]; then
-  shown=10
-  for f in $(find "$work/fail" -type f -printf '%f\n' | sort -n | head -n $shown); do cat "$work/fail/$f"; done
-  [ "$failed" -le $shown ] || echo "... and $((failed - shown)) more failed compilations"
-  echo "compile matrix: $failed of $count compilations failed (xargs exit status $status)"
-  exit 1
-fi
+run_queue "compile matrix"
 echo "compile matrix: $count compilations (${compilers[*]}; ${#specs[@]} specs) without a warning"

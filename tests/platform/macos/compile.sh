@@ -10,7 +10,7 @@ repo=$1 python=$2
 here="$repo/tests/platform/macos"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir "$work/gen" "$work/fail"
+mkdir "$work/gen"
 command -v clang >/dev/null || { echo "FAIL: clang is not installed"; exit 1; }
 resource=$(clang -print-resource-dir)
 specs=()
@@ -30,12 +30,8 @@ for spec in sys.argv[2:]:
         sys.exit(f"FAIL: alloc8-gen {spec} --platform macos --out {out}")
 PY
 
-# queue <command...>: one compile for the pool, as its index and a line of shell words
-count=0
-queue() {
-  printf '%s\0%s\0' "$count" "$(printf '%q ' "$@")" >>"$work/jobs"
-  count=$((count + 1))
-}
+# shellcheck source=../../support/compile_pool.sh
+source "$repo/tests/support/compile_pool.sh"
 for spec in "${specs[@]}"; do
   out="$work/gen/$(basename "$spec" .yaml)"
   variants=("")
@@ -53,22 +49,5 @@ for spec in "${specs[@]}"; do
   done
 done
 
-# Run the queue. A failed compile leaves its command and diagnostics in fail/<index>; they are
-# printed once the pool has drained, so that the outputs of parallel jobs do not interleave.
-export work
-status=0
-# shellcheck disable=SC2016 # expanded by the job's shell
-xargs -0 -n 2 -P "$(nproc)" bash -c '
-  if ! log=$(eval "$2" 2>&1); then
-    printf "FAIL: %s\n%s\n" "$2" "$log" >"$work/fail/$1"
-    exit 1
-  fi' job <"$work/jobs" || status=$?
-failed=$(find "$work/fail" -type f | wc -l)
-if [ "$status" != 0 ] || [ "$failed" -gt 0 ]; then
-  shown=10
-  for f in $(find "$work/fail" -type f -printf '%f\n' | sort -n | head -n $shown); do cat "$work/fail/$f"; done
-  [ "$failed" -le $shown ] || echo "... and $((failed - shown)) more failed compilations"
-  echo "macos compile check: $failed of $count compilations failed (xargs exit status $status)"
-  exit 1
-fi
+run_queue "macos compile check"
 echo "macos compile check: $count compilations (${#specs[@]} specs; x86_64 and arm64) without a warning"
