@@ -1,12 +1,21 @@
 # alloc8.cmake: build-system integration for alloc8.
 #
 #   alloc8_add_interposer(<target> SPEC <spec.yaml> [SOURCES <allocator sources>...] [PLATFORM <p>]
-#                         [STATIC] [THREAD_HOOKS ON|OFF])
+#                         [STATIC] [THREAD_HOOKS ON|OFF] [TLS_MODEL <model>])
 #
 # generates the glue for <spec.yaml> at build time (again whenever the spec, a template or the
 # generator changes) and builds it together with SOURCES into the shared library <target>
 # (for LD_PRELOAD; a DLL on Windows), or with STATIC into a static library to link into static
-# executables (on Windows: the link-time mode, which defines the C runtime's names in the program).
+# executables (on Windows: the link-time mode, which defines the C runtime's names in the program;
+# on Linux its users link with --wrap for pthread_create, thrd_create and __register_atfork, a
+# usage requirement of the archive).
+#
+# TLS_MODEL (Linux; global-dynamic, local-dynamic, initial-exec, local-exec) is the thread-local
+# model of the whole library: -ftls-model=<model> for SOURCES and the glue's own thread-locals.
+# Without it SOURCES keep the compiler's model and the glue's are initial-exec (fast, but the
+# library then needs all of its TLS in the static block: dlopen works only while that fits the
+# loader's surplus). TLS_MODEL global-dynamic builds a library that dlopen can always load
+# (docs/threads.md, "Thread-local storage").
 #
 # Thread hooks (the spec's `threads:` section), by its `activation`:
 #   runtime  compiled in; the hooks are weak symbols, absent hooks cost nothing at run time.
@@ -145,7 +154,7 @@ macro(_alloc8_check_arguments fn)
 endmacro()
 
 function(alloc8_add_interposer target)
-  cmake_parse_arguments(PARSE_ARGV 1 A8 "STATIC" "SPEC;PLATFORM;THREAD_HOOKS" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 A8 "STATIC" "SPEC;PLATFORM;THREAD_HOOKS;TLS_MODEL" "SOURCES")
   _alloc8_check_arguments(alloc8_add_interposer)
   set(out_dir "${CMAKE_CURRENT_BINARY_DIR}/alloc8/${target}")
   _alloc8_generate(${target} "${spec}" ${A8_PLATFORM} "${out_dir}" a8)
@@ -173,10 +182,9 @@ function(alloc8_add_interposer target)
 
   set(library_sources ${outputs})
   if(activation STREQUAL "library")
-    # Linking <target>_threads adds the hook source and switches the glue's check on.
-    list(REMOVE_ITEM library_sources "${thread_file}")
+    # Linking <target>_threads switches the hooks on. The thread source is always built: with the
+    # hooks off it still sets threads.created_flag (or compiles to nothing).
     add_library(${target}_threads INTERFACE)
-    target_sources(${target}_threads INTERFACE "${thread_file}")
     target_compile_definitions(${target}_threads INTERFACE ALLOC8_THREAD_HOOKS=1)
   endif()
   if(A8_STATIC)
@@ -190,10 +198,6 @@ function(alloc8_add_interposer target)
     else()
       target_compile_definitions(${target} PRIVATE ALLOC8_THREAD_HOOKS=0)
     endif()
-  endif()
-  if(A8_STATIC AND thread_file)
-    # libc's pthread_create cannot be replaced in a static executable: lazy init only.
-    target_compile_definitions(${target} PRIVATE ALLOC8_NO_THREAD_WRAPPERS=1)
   endif()
   set_target_properties(${target} PROPERTIES
     C_STANDARD 11 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF
@@ -225,10 +229,27 @@ function(alloc8_add_interposer target)
       endif()
     endforeach()
   elseif(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
-    # initial-exec TLS never calls __tls_get_addr, which may allocate: that would recurse.
+    if(A8_STATIC)
+      # a static link cannot replace libc's pthread_create or __register_atfork: the archive
+      # defines __wrap_<name> for them (docs/threads.md, "Static links")
+      target_compile_definitions(${target} PRIVATE ALLOC8_STATIC=1)
+      string(REPLACE "," ";" wrapped "${a8_static_wraps}")
+      foreach(name IN LISTS wrapped)
+        target_link_options(${target} INTERFACE "LINKER:--wrap=${name}")
+      endforeach()
+    endif()
+    if(A8_TLS_MODEL)
+      if(NOT A8_TLS_MODEL MATCHES "^(global-dynamic|local-dynamic|initial-exec|local-exec)$")
+        message(FATAL_ERROR "alloc8_add_interposer(${target}): TLS_MODEL ${A8_TLS_MODEL} is not one of "
+                            "global-dynamic, local-dynamic, initial-exec, local-exec")
+      endif()
+      # the allocator's sources and the glue's own thread-locals (glue.h: ALLOC8_TLS_MODEL)
+      target_compile_options(${target} PRIVATE "-ftls-model=${A8_TLS_MODEL}")
+      target_compile_definitions(${target} PRIVATE "ALLOC8_TLS_MODEL=\"${A8_TLS_MODEL}\"")
+    endif()
     # -fno-plt: the glue calls the allocator's entry points through the GOT directly (one
     # instruction less per call into a separate allocator library such as libmimalloc.so).
-    target_compile_options(${target} PRIVATE -ftls-model=initial-exec -fno-plt)
+    target_compile_options(${target} PRIVATE -fno-plt)
     foreach(file IN LISTS outputs)
       if(file MATCHES "_cxx\\.c$|_threads\\.c$")
         # a C++ new_handler may throw std::bad_alloc through the generated operator new, and
@@ -255,6 +276,10 @@ function(alloc8_add_heap target)
   _alloc8_generate(${target} "${spec}" ${A8_PLATFORM} "${out_dir}" a8)
   if(a8_heap STREQUAL "none")
     message(FATAL_ERROR "alloc8_add_heap(${target}): ${A8_SPEC} has no 'heap' section")
+  endif()
+  if(a8_heap_fallback STREQUAL "gc" AND WIN32)
+    message(FATAL_ERROR "alloc8_add_heap(${target}): the heap falls back to the GC, but the alloc8 "
+                        "runtime has no GC on Windows (not ported: docs/platforms.md); use 'fallback: allocator'")
   endif()
   if(a8_heap_fallback STREQUAL "gc" AND DEFINED ALLOC8_RUNTIME_HAS_GC AND NOT ALLOC8_RUNTIME_HAS_GC)
     message(FATAL_ERROR "alloc8_add_heap(${target}): the heap falls back to the GC, but the alloc8 "

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 void *xxmalloc(size_t size);
+void *xxcalloc(size_t count, size_t size); /* large blocks are fresh mappings: not cleared again */
 void xxfree(void *ptr);
 void *xxmemalign(size_t alignment, size_t size);
 size_t xxmalloc_usable_size(void *ptr);

@@ -2,6 +2,8 @@
 #include "demo_allocator.h"
 #include "demo_internal.h"
 
+#include <string.h>
+
 static inline void demo_count(struct demo_tcache *tc, int which, uint64_t amount) {
     if (DEMO_LIKELY(tc != NULL))
         demo_count_local(&tc->counters, which, amount);
@@ -53,6 +55,17 @@ void *xxmalloc(size_t size) {
     if (DEMO_LIKELY(size <= DEMO_SMALL_MAX))
         return demo_small_alloc(tc, demo_class_of(size));
     return demo_large(tc, size, 16);
+}
+
+/* calloc: small blocks are reused and cleared here; a large block is a fresh mapping, which the
+   kernel zeroes page by page on first touch, so it is left untouched (calloc(1, 1 GiB) costs no
+   resident memory until used). The glue has checked count * size for overflow. */
+void *xxcalloc(size_t count, size_t size) {
+    size_t total = count * size;
+    void *ptr = xxmalloc(total);
+    if (ptr != NULL && total <= DEMO_SMALL_MAX)
+        memset(ptr, 0, total);
+    return ptr;
 }
 
 void *xxmemalign(size_t alignment, size_t size) {

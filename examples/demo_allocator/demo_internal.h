@@ -12,8 +12,10 @@
 #define DEMO_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #ifdef _WIN32
 #define DEMO_TLS /* mingw-w64 emulates thread-locals; there is no TLS model to choose */
+#elif defined(ALLOC8_TLS_MODEL)
+#define DEMO_TLS __attribute__((tls_model(ALLOC8_TLS_MODEL))) /* alloc8_add_interposer(... TLS_MODEL) */
 #else
-#define DEMO_TLS __attribute__((tls_model("initial-exec")))
+#define DEMO_TLS __attribute__((tls_model("initial-exec"))) /* for LD_PRELOAD: one load per access */
 #endif
 
 /* ---- size classes (demo_size_class.c) ---- */

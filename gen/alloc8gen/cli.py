@@ -1,11 +1,13 @@
 """alloc8-gen: the command line."""
 
 import argparse
+import functools
 import os
 import sys
+import tempfile
 
 from . import __version__, platforms, render
-from .errors import SpecError, UsageError
+from .errors import SpecError, UsageError, printable
 from .spec import PLATFORMS, load_spec
 
 EXAMPLES = """\
@@ -25,6 +27,7 @@ exit status: 0 done (or up to date), 1 --check found stale or missing files,
 """
 
 
+@functools.lru_cache(maxsize=None)
 def _parser():
     p = argparse.ArgumentParser(
         prog="alloc8-gen",
@@ -55,40 +58,77 @@ def main(argv=None):
     try:
         return _run(args)
     except SpecError as e:
-        print(e, file=sys.stderr)
+        _say(sys.stderr, str(e))
         return 2
     except UsageError as e:
-        print(f"alloc8-gen: {e}", file=sys.stderr)
+        _say(sys.stderr, f"alloc8-gen: {e}")
         return 2
     except KeyboardInterrupt:
         return 130
     except Exception as e:  # a bug in alloc8-gen: still no traceback for the user
-        print(f"alloc8-gen: internal error: {type(e).__name__}: {e} "
-              "(please report this with the spec that caused it)", file=sys.stderr)
+        _say(sys.stderr, printable(f"alloc8-gen: internal error: {type(e).__name__}: {str(e)[:200]} "
+                                   "(please report this with the spec that caused it)"))
         return 3
+
+
+def _say(stream, line):
+    """Print one line, whatever the stream's encoding can represent."""
+    try:
+        print(line, file=stream)
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        print(line.encode(encoding, "backslashreplace").decode(encoding, "replace"), file=stream)
 
 
 def _run(args):
     spec = load_spec(args.spec)
     chosen, notes = platforms.selected(spec, args.platform)
     for note in notes:
-        print(note, file=sys.stderr)
+        _say(sys.stderr, printable(note))
     if args.describe:
         for line in platforms.describe(spec):
-            print(line)
+            _say(sys.stdout, line)
         return 0
     files = [(os.path.join(args.out, path), text) for p in chosen for path, text in render.render(spec, p)]
     if args.list_outputs:
         for path, _ in files:
-            print(path)
+            _say(sys.stdout, path)
         return 0
     if args.check:
         return _check(files)
-    for path, text in files:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+    # Everything is rendered and encoded before the first file is written, and each file is
+    # replaced atomically: a failure never leaves a partial file behind.
+    encoded = [(path, text.encode("utf-8")) for path, text in files]
+    for path, data in encoded:
+        _write(path, data)
     return 0
+
+
+def _write(path, data):
+    """Write `data` to `path` through a temporary file in the same directory, then rename it."""
+    directory = os.path.dirname(path) or "."
+    try:
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".alloc8-", suffix=".tmp", dir=directory)
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror or type(e).__name__}") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except OSError as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise UsageError(f"cannot write {path}: {e.strerror or type(e).__name__}") from None
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _check(files):
@@ -105,10 +145,10 @@ def _check(files):
         if current != text:
             problems.append(f"stale: {path}")
     for line in problems:
-        print(line)
+        _say(sys.stdout, printable(line))
     if problems:
-        print(f"alloc8-gen: {len(problems)} of {len(files)} generated files are stale or missing; "
-              "regenerate them", file=sys.stderr)
+        _say(sys.stderr, f"alloc8-gen: {len(problems)} of {len(files)} generated files are stale or missing; "
+                         "regenerate them")
         return 1
-    print(f"alloc8-gen: {len(files)} generated files are up to date")
+    _say(sys.stdout, f"alloc8-gen: {len(files)} generated files are up to date")
     return 0

@@ -51,7 +51,14 @@ def describe(spec):
         f"glue={int(spec.glue)}",
         f"heap={spec.heap.name if spec.heap else 'none'}",
         f"heap_fallback={spec.heap.fallback if spec.heap else 'none'}",
+        f"static_wraps={','.join(static_wraps(spec))}",
     ]
+
+
+def static_wraps(spec):
+    """The functions a Linux static archive defines as __wrap_<name>, for the linker's --wrap."""
+    wraps = ["__register_atfork"] if spec.glue and spec.has("lock") else []
+    return wraps + (["pthread_create", "thrd_create"] if spec.glue and spec.threads else [])
 
 
 def selected(spec, requested):

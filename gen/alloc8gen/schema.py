@@ -3,16 +3,9 @@
 import difflib
 import re
 
-from .errors import SpecError
+from .errors import SpecError, shorten
+from .reserved import C_KEYWORDS
 from .yamlsource import kind_name
-
-C_KEYWORDS = frozenset("""
-auto break case char const continue default do double else enum extern float for goto if inline
-int long register restrict return short signed sizeof static struct switch typedef union unsigned
-void volatile while _Alignas _Alignof _Atomic _Bool _Complex _Generic _Imaginary _Noreturn
-_Static_assert _Thread_local asm typeof bool true false alignas alignof static_assert thread_local
-nullptr constexpr
-""".split())
 
 IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 MAX_IDENT = 96
@@ -41,7 +34,7 @@ class Checker:
             if name not in fields:
                 hint = difflib.get_close_matches(name, fields, n=1, cutoff=0.6)
                 hint = f" (did you mean '{hint[0]}'?)" if hint else ""
-                self.fail(key, f"unknown key '{name}' in '{where}'{hint}", f"one of {_list(fields)}")
+                self.fail(key, f"unknown key '{shorten(name)}' in '{where}'{hint}", f"one of {_list(fields)}")
             if name in out:
                 self.fail(key, f"key '{name}' appears twice in '{where}'", "each key once")
             out[name] = value
@@ -55,7 +48,7 @@ class Checker:
     def ident(self, node, where, expected="a C identifier"):
         value = self.string(node, where, expected)
         if not IDENT_RE.match(value):
-            self.fail(node, f"'{where}' is {value!r}, which is not a C identifier", expected)
+            self.fail(node, f"'{where}' is {shorten(value)!r}, which is not a C identifier", expected)
         if len(value) > MAX_IDENT:
             self.fail(node, f"'{where}' is longer than {MAX_IDENT} characters", expected)
         if value in C_KEYWORDS:
@@ -78,7 +71,7 @@ class Checker:
         if value not in choices:
             hint = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
             hint = f" (did you mean '{hint[0]}'?)" if hint else ""
-            self.fail(node, f"'{where}' is {value!r}{hint}", expected)
+            self.fail(node, f"'{where}' is {shorten(value)!r}{hint}", expected)
         return value
 
     def integer(self, node, where, lo, hi, power_of_two=False, multiple_of=1):

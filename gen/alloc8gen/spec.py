@@ -7,7 +7,8 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 
-from . import exports, yamlsource
+from . import exports, platforms as outputs, reserved, yamlsource
+from .errors import printable, shorten
 from .yamlsource import kind_name
 from .roles import ROLES
 from .schema import Checker
@@ -17,7 +18,6 @@ MODES = ("interpose", "prefixed")
 ACTIVATIONS = ("runtime", "library", "build")
 FALLBACKS = ("gc", "system", "allocator")
 EXHAUSTION = ("abort", "null")
-RESERVED_PREFIXES = ("alloc8_",)
 
 TOP_KEYS = ("name", "mode", "platforms", "prefix", "cxx", "entry", "guarantees", "bootstrap_size",
             "threads", "heap")
@@ -142,7 +142,7 @@ class Heap:
     cxx_header: bool = False
     line: int = 0
 
-    FUNCTIONS = ("allocate", "allocate_norefs", "deallocate")
+    FUNCTIONS = ("allocate", "allocate_norefs", "deallocate", "try_allocate", "try_allocate_norefs")
 
     @property
     def functions(self):
@@ -173,8 +173,9 @@ class Spec:
 
     @property
     def file_name(self):
-        """The spec's file name as written into generated headers (no directories: deterministic)."""
-        return os.path.basename(self.path)
+        """The spec's file name as written into generated headers and messages (no directories:
+        deterministic; characters that are not printable escaped)."""
+        return printable(os.path.basename(self.path))
 
     @property
     def glibc_serves(self):
@@ -194,24 +195,23 @@ class Spec:
 
 def load_spec(path):
     """Load, validate and model the spec at `path`; raises SpecError."""
-    root = yamlsource.load(path)
-    with open(path, "rb") as f:
-        digest = hashlib.sha256(f.read()).hexdigest()
-    return _build(Checker(path), root, digest)
+    root, data = yamlsource.load_with_bytes(path)
+    return _build(Checker(path), root, hashlib.sha256(data).hexdigest())
 
 
 def _build(ck, root, digest):
     top = ck.mapping(root, "spec", TOP_KEYS)
     name = ck.ident(ck.require(top, root, "spec", "name", "a 'name:' line with a C identifier"), "name")
-    _not_reserved(ck, top["name"], "name", name)
     mode = ck.choice(top["mode"], "mode", MODES) if "mode" in top else "interpose"
     platforms = _platforms(ck, top["platforms"]) if "platforms" in top else ("linux",)
+    _not_reserved(ck, top["name"], "name", name, role="spec", platforms=platforms)
 
     prefix = None
     if mode == "prefixed":
         node = ck.require(top, root, "spec", "prefix",
                           "a 'prefix:' (for example 'prefix: my_') because mode is 'prefixed'")
         prefix = ck.ident(node, "prefix", "a C identifier prefix such as 'my_'")
+        _not_reserved(ck, node, "prefix", prefix, role="prefix", platforms=platforms)
     elif "prefix" in top:
         ck.fail(top["prefix"], "'prefix' is set but mode is 'interpose'",
                 "no 'prefix', or 'mode: prefixed'")
@@ -225,7 +225,7 @@ def _build(ck, root, digest):
     if "entry" in top or "heap" not in top:
         entry_node = ck.require(top, root, "spec", "entry",
                                 "an 'entry:' mapping binding at least malloc, free, usable_size and aligned")
-        entries = _entries(ck, entry_node, reserved, exports.yieldable_names(mode))
+        entries = _entries(ck, entry_node, reserved, exports.yieldable_names(mode), platforms)
     else:  # a heap-only spec: no allocator glue
         for key in GLUE_KEYS:
             if key in top:
@@ -241,14 +241,15 @@ def _build(ck, root, digest):
                 "'entry.init' (the bootstrap area serves calls made while init runs), or no 'bootstrap_size'")
     if entries and "platforms" in top:  # the default, [linux], needs nothing more
         _platform_needs(ck, top["platforms"], mode, entries)
-    threads = _threads(ck, top["threads"], reserved, entries) if "threads" in top else None
-    heap = _heap(ck, top["heap"], reserved, name, entries, threads) if "heap" in top else None
-    if prefix is not None:
-        _not_reserved(ck, top["prefix"], "prefix", prefix)
-    return Spec(path=ck.path, sha256=digest, name=name, mode=mode, platforms=platforms, prefix=prefix,
+    threads = _threads(ck, top["threads"], reserved, entries, platforms) if "threads" in top else None
+    heap = _heap(ck, top["heap"], reserved, name, entries, threads, platforms) if "heap" in top else None
+    _derived_names_free(ck, top["name"], name, entries, threads)
+    spec = Spec(path=ck.path, sha256=digest, name=name, mode=mode, platforms=platforms, prefix=prefix,
                 cxx=cxx, entries=entries, guarantees=guarantees, bootstrap_size=boot,
                 threads=threads, heap=heap,
                 kept=frozenset(e.symbol for e in entries.values()) & exports.yieldable_names(mode))
+    _file_names(ck, spec, top["name"], top.get("heap"))
+    return spec
 
 
 # What the Windows and macOS glue cannot do without (docs/platforms.md): why each platform needs
@@ -290,16 +291,27 @@ def _platforms(ck, node):
     return tuple(seen)
 
 
+# glibc's own entry points, which a spec may bind in either mode (a passthrough to glibc) although
+# they are reserved names: the glue declares them as glibc defines them
+GLIBC_ENTRIES = exports.yieldable_names("interpose")
+
+# (the parameters named `reserved` below are the names the glue defines, not this module)
+reserved_problem = reserved.problem
+
+
 def _not_reserved(ck, node, where, value, reserved=(),
-                  expected="the allocator's own function name, not one the glue exports"):
+                  expected="the allocator's own function name, not one the glue exports", role="entry",
+                  platforms=("linux",)):
+    """Refuse a name the glue defines itself (`reserved`), and any name reserved.problem() refuses
+    for this role: the implementation's, the glue's prefix, keywords, the system headers' names."""
     if value in reserved:
         ck.fail(node, f"'{where}' is '{value}', a name the generated glue defines itself", expected)
-    if value.startswith(RESERVED_PREFIXES):
-        ck.fail(node, f"'{where}' is '{value}', which uses the prefix 'alloc8_' reserved for the glue",
-                "a name without the 'alloc8_' prefix")
+    why = reserved_problem(value, role, platforms)
+    if why:
+        ck.fail(node, f"'{where}' is '{value}', {why[0]}", why[1])
 
 
-def _entries(ck, node, reserved, yieldable):
+def _entries(ck, node, reserved, yieldable, platforms):
     """The entry bindings; a symbol in `yieldable` is an exported name left to the allocator."""
     fields = ck.mapping(node, "entry", tuple(ROLES))
     entries = {}
@@ -315,10 +327,12 @@ def _entries(ck, node, reserved, yieldable):
             sym_node = value
             symbol = ck.ident(value, where, "a C function name, or a mapping with 'symbol' and 'args'")
             order = tuple(n for _, n in role.params)
-        _not_reserved(ck, sym_node, where, symbol, reserved - yieldable,
-                      "the allocator's own function name" + (
-                          " (of the names the glue exports, only glibc's __libc_* functions and "
-                          "malloc_usable_size can be entries)" if yieldable else ", not one the glue exports"))
+        if symbol not in GLIBC_ENTRIES:  # glibc's own functions are names the headers declare, on purpose
+            _not_reserved(ck, sym_node, where, symbol, reserved,
+                          "the allocator's own function name" + (
+                              " (of the names the glue exports, only glibc's __libc_* functions and "
+                              "malloc_usable_size can be entries)" if yieldable else ", not one the glue exports"),
+                          platforms=platforms)
         entries[role_name] = Entry(role, symbol, order)
         entries[role_name + "@line"] = sym_node.line
     missing = [r for r in ROLES.values() if r.required and r.name not in entries]
@@ -326,6 +340,12 @@ def _entries(ck, node, reserved, yieldable):
         ck.fail(node, f"'entry' does not bind {', '.join(r.name for r in missing)}",
                 "bindings for malloc, free, usable_size and aligned (the required entry points)")
     _one_signature_per_symbol(ck, entries)
+    # fork safety: the handlers take the locks with lock and release them with unlock (fork_child)
+    for role, needs in (("lock", "unlock"), ("unlock", "lock"), ("fork_child", "lock")):
+        if role in entries and needs not in entries:
+            ck.fail(entries[role + "@line"], f"'entry.{role}' is bound but 'entry.{needs}' is not",
+                    "both 'lock' and 'unlock' (the fork handlers take the allocator's locks and release "
+                    "them; 'fork_child' optionally reinitialises them in the child), or none of the three")
     return {k: v for k, v in entries.items() if "@" not in k}
 
 
@@ -394,18 +414,18 @@ def _sets_errno(ck, node):
     what = f"a {kind_name(node)}"
     if node.kind == "scalar" and isinstance(node.value, str):
         near = node.value.lower().startswith(SETS_ERRNO_EXCEPT_OVERSIZE[:6])
-        what = f"{node.value!r}" + (f" (did you mean '{SETS_ERRNO_EXCEPT_OVERSIZE}'?)" if near else "")
+        what = f"{shorten(node.value)!r}" + (f" (did you mean '{SETS_ERRNO_EXCEPT_OVERSIZE}'?)" if near else "")
     ck.fail(node, f"'guarantees.sets_errno' is {what}", f"true, false or {SETS_ERRNO_EXCEPT_OVERSIZE}")
 
 
-def _threads(ck, node, reserved, entries):
+def _threads(ck, node, reserved, entries, platforms):
     t = ck.mapping(node, "threads", THREAD_KEYS)
     syms = {}
     entry_symbols = {e.symbol: name for name, e in entries.items()}
     for key in ("init", "cleanup", "created_flag"):
         if key in t:
             syms[key] = ck.ident(t[key], f"threads.{key}")
-            _not_reserved(ck, t[key], f"threads.{key}", syms[key], reserved)
+            _not_reserved(ck, t[key], f"threads.{key}", syms[key], reserved, role="hook", platforms=platforms)
             if syms[key] in entry_symbols:
                 ck.fail(t[key], f"'threads.{key}' is '{syms[key]}', which is also bound to "
                                 f"'entry.{entry_symbols[syms[key]]}'",
@@ -440,25 +460,41 @@ def _exhaustion(ck, node):
     return ck.choice(node, "heap.on_exhaustion", EXHAUSTION)
 
 
-def _heap(ck, node, reserved, spec_name, entries, threads):
+def _heap(ck, node, glue_names, spec_name, entries, threads, platforms):
     h = ck.mapping(node, "heap", HEAP_KEYS)
     name = ck.ident(ck.require(h, node, "heap", "name", "'name: <C identifier>' (the heap's function prefix)"),
                     "heap.name")
-    _not_reserved(ck, h["name"], "heap.name", name, reserved)
+    _not_reserved(ck, h["name"], "heap.name", name, glue_names, role="heap", platforms=platforms)
     taken = {e.symbol: f"entry.{role}" for role, e in entries.items()}
     if threads:
         taken.update({getattr(threads, k): f"threads.{k}" for k in ("init", "cleanup", "created_flag")
                       if getattr(threads, k)})
     for function in (f"{name}_{f}" for f in Heap.FUNCTIONS):
-        if function in reserved or function in taken:
+        if function in glue_names or function in taken:
             ck.fail(h["name"], f"heap '{name}' would define '{function}', which is already "
                                f"{taken.get(function, 'a name the generated glue defines')}",
-                    "a heap name whose functions <name>_allocate, <name>_allocate_norefs and "
-                    "<name>_deallocate are free")
-    if entries and name in [spec_name] + [f"{spec_name}_{s}" for s in GLUE_FILE_SUFFIXES]:
-        ck.fail(h["name"], f"heap name '{name}' would give its files the names of the glue's files",
-                f"a heap name other than '{spec_name}' and '{spec_name}_<{'|'.join(GLUE_FILE_SUFFIXES)}>'")
+                    "a heap name whose functions <name>_allocate, <name>_allocate_norefs, "
+                    "<name>_deallocate and <name>_try_allocate(_norefs) are free")
+    glue_files = [spec_name] + [f"{spec_name}_{s}" for s in GLUE_FILE_SUFFIXES]
+    if entries and name.lower() in [f.lower() for f in glue_files]:
+        exact = name in glue_files
+        ck.fail(h["name"], f"heap name '{name}' would give its files the names of the glue's files"
+                           + ("" if exact else " on a file system that ignores case (Windows, macOS)"),
+                f"a heap name other than '{spec_name}' and '{spec_name}_<{'|'.join(GLUE_FILE_SUFFIXES)}>'"
+                + ("" if exact else " in any case"))
+    # the heap's file defines static helpers (<name>_fallback, ...) beside the entries it declares
+    # (fallback: allocator), and a program links its public functions beside the allocator's
+    for pattern in reserved.DERIVED["heap"]:
+        derived = pattern.format(name, U=name.upper())
+        if derived in taken:
+            ck.fail(h["name"], f"heap '{name}' would define '{derived}', which is already {taken[derived]}",
+                    "a heap name whose generated names (<name>_allocate, <name>_fallback, ...) are not "
+                    "entry or thread-hook symbols")
     fallback = ck.choice(h["fallback"], "heap.fallback", FALLBACKS) if "fallback" in h else "gc"
+    if fallback == "system" and "windows" in platforms:
+        ck.fail(h["fallback"], "'heap.fallback' is 'system', which needs C11's aligned_alloc, but the spec "
+                               "lists windows, whose C runtime has none",
+                "'fallback: gc' or 'fallback: allocator' for a spec that lists windows")
     if fallback == "allocator" and not entries:
         ck.fail(h["fallback"], "'heap.fallback' is 'allocator', but the spec has no 'entry' to fall back to",
                 "'fallback: gc' or 'fallback: system', or an 'entry:' mapping binding the allocator")
@@ -476,3 +512,43 @@ def _heap(ck, node, reserved, spec_name, entries, threads):
         cxx_header=ck.boolean(h["cxx_header"], "heap.cxx_header") if "cxx_header" in h else False,
         line=node.line,
     )
+
+
+def _derived_names_free(ck, node, name, entries, threads):
+    """The glue's names derived from the spec's name (<name>_dll_event, ... on Windows) may not be
+    an entry's or a hook's symbol."""
+    taken = {e.symbol: f"entry.{role}" for role, e in entries.items()}
+    if threads:
+        taken.update({getattr(threads, k): f"threads.{k}" for k in ("init", "cleanup", "created_flag")
+                      if getattr(threads, k)})
+    for pattern in reserved.DERIVED["spec"]:
+        derived = pattern.format(name, U=name.upper())
+        if derived in taken:
+            ck.fail(node, f"'name' is '{name}', which makes the glue define '{derived}', the symbol of {taken[derived]}",
+                    "a spec name from which no generated name equals an entry or thread-hook symbol")
+
+
+def _file_names(ck, spec, name_node, heap_node):
+    """The files of every platform: none may shadow a system header the generated code includes
+    (their directory is on the include path), and no two may differ only in case (Windows' and
+    macOS's file systems ignore it)."""
+    for platform in spec.platforms:
+        if platform not in outputs.GENERATED:
+            continue
+        seen = {}
+        for path, _ in outputs.outputs(spec, platform):
+            file = path.split("/", 1)[1]
+            from_heap = spec.heap is not None and file.rsplit(".", 1)[0] == spec.heap.name
+            node = heap_node if from_heap and heap_node is not None else name_node
+            key = "heap.name" if from_heap else "name"
+            stem, _, ext = file.rpartition(".")
+            if ext == "h" and stem.lower() in reserved.HEADER_FILES:
+                value = spec.heap.name if from_heap else spec.name
+                ck.fail(node, f"'{key}' is '{value}', which would generate '{file}' and so hide the system "
+                              f"header <{stem.lower()}.h> from the generated code",
+                        "a name that is not that of a system header (in any case)")
+            other = seen.setdefault(file.lower(), file)
+            if other != file:
+                ck.fail(node, f"the generated files '{other}' and '{file}' differ only in case (one would "
+                              "overwrite the other on Windows and macOS)",
+                        "names whose files differ in more than case")

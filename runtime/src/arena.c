@@ -37,13 +37,15 @@ static const alloc8_allocator_vtable arena_vtable;
 
 static alloc8_rt_chunk *arena_new_chunk(arena *a, size_t usable, int dedicated) {
     if (usable > SIZE_MAX - ARENA_HEADER) {
-        alloc8_rt_error("alloc8 arena: a chunk of %zu bytes is larger than the address space", usable);
+        alloc8_rt_error("alloc8 arena: a chunk of %llu bytes is larger than the address space",
+                        ALLOC8_RT_SIZE(usable));
         return NULL;
     }
     size_t total = ARENA_HEADER + usable;
     if (a->limit && (total > a->limit || a->stats.bytes_reserved > a->limit - total)) {
-        alloc8_rt_error("alloc8 arena: its limit of %zu bytes is reached (%llu reserved, a chunk of %zu "
-                        "more needed)", a->limit, (unsigned long long)a->stats.bytes_reserved, total);
+        alloc8_rt_error("alloc8 arena: its limit of %llu bytes is reached (%llu reserved, a chunk of %llu "
+                        "more needed)", ALLOC8_RT_SIZE(a->limit), ALLOC8_RT_SIZE(a->stats.bytes_reserved),
+                        ALLOC8_RT_SIZE(total));
         return NULL;
     }
     char *memory = alloc8_rt_chunk_alloc(a->roots, total);
@@ -99,13 +101,13 @@ static inline void *arena_bump(arena *a, uintptr_t p, size_t size) {
  * requests. Kept out of line so the fast path stays a leaf. */
 static void *__attribute__((noinline)) arena_alloc_slow(arena *a, size_t size, size_t alignment) {
     if (!alloc8_valid_alignment(alignment)) {
-        alloc8_rt_error("alloc8 arena: alignment %zu is not a power of two", alignment);
+        alloc8_rt_error("alloc8 arena: alignment %llu is not a power of two", ALLOC8_RT_SIZE(alignment));
         return NULL;
     }
     size += size == 0; /* distinct pointers for zero-sized requests */
     if (size > SIZE_MAX - alignment) {
-        alloc8_rt_error("alloc8 arena: a request of %zu bytes aligned to %zu overflows the size type",
-                        size, alignment);
+        alloc8_rt_error("alloc8 arena: a request of %llu bytes aligned to %llu overflows the size type",
+                        ALLOC8_RT_SIZE(size), ALLOC8_RT_SIZE(alignment));
         return NULL;
     }
     size_t need = size + alignment - 1; /* enough for any starting address */
@@ -226,14 +228,15 @@ static const alloc8_allocator_vtable arena_vtable = {
 static int arena_configure(arena *a, const alloc8_arena_options *o) {
     size_t chunk = o->chunk_size ? o->chunk_size : ARENA_DEFAULT_CHUNK;
     if (chunk < ARENA_MIN_CHUNK || chunk > SIZE_MAX / 4) {
-        alloc8_rt_error("alloc8 arena: chunk_size %zu is out of range (expected %u to %zu, or 0 for "
-                        "the default)", chunk, ARENA_MIN_CHUNK, SIZE_MAX / 4);
+        alloc8_rt_error("alloc8 arena: chunk_size %llu is out of range (expected %u to %llu, or 0 for "
+                        "the default)", ALLOC8_RT_SIZE(chunk), ARENA_MIN_CHUNK, ALLOC8_RT_SIZE(SIZE_MAX / 4));
         return -1;
     }
     size_t max = o->max_chunk_size ? o->max_chunk_size
                                    : (chunk > ARENA_DEFAULT_MAX_CHUNK ? chunk : ARENA_DEFAULT_MAX_CHUNK);
     if (max < chunk) {
-        alloc8_rt_error("alloc8 arena: max_chunk_size %zu is below chunk_size %zu", max, chunk);
+        alloc8_rt_error("alloc8 arena: max_chunk_size %llu is below chunk_size %llu", ALLOC8_RT_SIZE(max),
+                        ALLOC8_RT_SIZE(chunk));
         return -1;
     }
     unsigned growth = o->growth ? o->growth : 2;
@@ -244,8 +247,8 @@ static int arena_configure(arena *a, const alloc8_arena_options *o) {
     }
     size_t threshold = o->large_threshold ? o->large_threshold : chunk / 4;
     if (threshold > chunk) {
-        alloc8_rt_error("alloc8 arena: large_threshold %zu is above chunk_size %zu (a request up to the "
-                        "threshold must fit in any chunk)", threshold, chunk);
+        alloc8_rt_error("alloc8 arena: large_threshold %llu is above chunk_size %llu (a request up to the "
+                        "threshold must fit in any chunk)", ALLOC8_RT_SIZE(threshold), ALLOC8_RT_SIZE(chunk));
         return -1;
     }
     alloc8_roots roots = o->roots;

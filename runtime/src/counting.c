@@ -6,7 +6,6 @@
 #include "alloc8/registry.h"
 #include "internal.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 
 struct counting_block {
@@ -17,7 +16,7 @@ struct counting_block {
 
 typedef struct {
     alloc8_allocator base;
-    pthread_mutex_t lock;       /* guards the list and the stats */
+    alloc8_rt_lock lock;        /* guards the list and the stats */
     struct counting_block live; /* list head */
     alloc8_allocator_stats stats;
 } counting_allocator;
@@ -25,26 +24,27 @@ typedef struct {
 static void *counting_alloc(alloc8_allocator *self, size_t size, size_t alignment) {
     counting_allocator *c = (counting_allocator *)self;
     if (!alloc8_valid_alignment(alignment)) {
-        alloc8_rt_error("alloc8 counting: alignment %zu is not a power of two", alignment);
+        alloc8_rt_error("alloc8 counting: alignment %llu is not a power of two", ALLOC8_RT_SIZE(alignment));
         return NULL;
     }
     if (alignment < _Alignof(struct counting_block))
         alignment = _Alignof(struct counting_block);
     size_t header = sizeof(struct counting_block);
     if (size > SIZE_MAX - header - alignment) {
-        alloc8_rt_error("alloc8 counting: a request of %zu bytes overflows the size type", size);
+        alloc8_rt_error("alloc8 counting: a request of %llu bytes overflows the size type",
+                        ALLOC8_RT_SIZE(size));
         return NULL;
     }
     char *base = malloc(header + alignment + size);
     if (base == NULL) {
-        alloc8_rt_error("alloc8 counting: out of memory for %zu bytes", size);
+        alloc8_rt_error("alloc8 counting: out of memory for %llu bytes", ALLOC8_RT_SIZE(size));
         return NULL;
     }
     uintptr_t user = ((uintptr_t)base + header + alignment - 1) & ~(uintptr_t)(alignment - 1);
     struct counting_block *b = (struct counting_block *)(user - header);
     b->base = base;
     b->size = size;
-    pthread_mutex_lock(&c->lock);
+    alloc8_rt_lock_acquire(&c->lock);
     b->prev = &c->live;
     b->next = c->live.next;
     c->live.next->prev = b;
@@ -52,7 +52,7 @@ static void *counting_alloc(alloc8_allocator *self, size_t size, size_t alignmen
     c->stats.allocations++;
     c->stats.bytes_used += size;
     c->stats.bytes_reserved += header + alignment + size;
-    pthread_mutex_unlock(&c->lock);
+    alloc8_rt_lock_release(&c->lock);
     return (void *)user;
 }
 
@@ -75,43 +75,43 @@ static void counting_free(alloc8_allocator *self, void *ptr, size_t size, size_t
     counting_allocator *c = (counting_allocator *)self;
     (void)size;
     (void)alignment;
-    pthread_mutex_lock(&c->lock);
+    alloc8_rt_lock_acquire(&c->lock);
     struct counting_block *b = counting_find(c, ptr);
     if (b != NULL) { /* not ours: never touch it */
         c->stats.frees++;
         counting_unlink(c, b);
     }
-    pthread_mutex_unlock(&c->lock);
+    alloc8_rt_lock_release(&c->lock);
 }
 
 static void counting_reset(alloc8_allocator *self) {
     counting_allocator *c = (counting_allocator *)self;
-    pthread_mutex_lock(&c->lock);
+    alloc8_rt_lock_acquire(&c->lock);
     while (c->live.next != &c->live)
         counting_unlink(c, c->live.next);
     c->stats.resets++;
-    pthread_mutex_unlock(&c->lock);
+    alloc8_rt_lock_release(&c->lock);
 }
 
 static void counting_stats(const alloc8_allocator *self, alloc8_allocator_stats *out) {
     counting_allocator *c = (counting_allocator *)self;
-    pthread_mutex_lock(&c->lock);
+    alloc8_rt_lock_acquire(&c->lock);
     *out = c->stats;
-    pthread_mutex_unlock(&c->lock);
+    alloc8_rt_lock_release(&c->lock);
 }
 
 static int counting_owns(const alloc8_allocator *self, const void *ptr) {
     counting_allocator *c = (counting_allocator *)self;
-    pthread_mutex_lock(&c->lock);
+    alloc8_rt_lock_acquire(&c->lock);
     int owns = counting_find(c, ptr) != NULL;
-    pthread_mutex_unlock(&c->lock);
+    alloc8_rt_lock_release(&c->lock);
     return owns;
 }
 
 static void counting_destroy(alloc8_allocator *self) {
     alloc8_unregister(self);
     counting_reset(self);
-    pthread_mutex_destroy(&((counting_allocator *)self)->lock);
+    alloc8_rt_lock_destroy(&((counting_allocator *)self)->lock);
     free(self);
 }
 
@@ -127,9 +127,9 @@ alloc8_allocator *alloc8_counting_create(void) {
     }
     c->base.vtable = &counting_vtable;
     c->live.prev = c->live.next = &c->live;
-    pthread_mutex_init(&c->lock, NULL);
+    alloc8_rt_lock_init(&c->lock);
     if (alloc8_register(&c->base) != 0) {
-        pthread_mutex_destroy(&c->lock);
+        alloc8_rt_lock_destroy(&c->lock);
         free(c);
         return NULL;
     }

@@ -125,7 +125,8 @@ void *alloc8_rt_chunk_alloc(alloc8_roots strategy, size_t bytes) {
         return NULL;
     if (strategy == ALLOC8_ROOTS_UNCOLLECTABLE) {
         if ((memory = GC_malloc_uncollectable(bytes)) == NULL) /* zeroed by the GC */
-            alloc8_rt_error("alloc8 arena: the GC has no memory for an uncollectable chunk of %zu bytes", bytes);
+            alloc8_rt_error("alloc8 arena: the GC has no memory for an uncollectable chunk of %llu bytes",
+                            ALLOC8_RT_SIZE(bytes));
         return memory;
     }
     if (strategy == ALLOC8_ROOTS_ADD_ROOTS &&
@@ -137,7 +138,7 @@ void *alloc8_rt_chunk_alloc(alloc8_roots strategy, size_t bytes) {
         return NULL;
     }
     if ((memory = calloc(1, bytes)) == NULL) { /* zeroed: the GC may scan all of it */
-        alloc8_rt_error("alloc8 arena: out of memory for a chunk of %zu bytes", bytes);
+        alloc8_rt_error("alloc8 arena: out of memory for a chunk of %llu bytes", ALLOC8_RT_SIZE(bytes));
         if (strategy == ALLOC8_ROOTS_ADD_ROOTS)
             atomic_fetch_sub_explicit(&add_roots_used, 1, memory_order_relaxed);
         return NULL;
@@ -178,7 +179,7 @@ void *alloc8_rt_chunk_alloc(alloc8_roots strategy, size_t bytes) {
     (void)strategy;
     void *memory = calloc(1, bytes);
     if (memory == NULL)
-        alloc8_rt_error("alloc8 arena: out of memory for a chunk of %zu bytes", bytes);
+        alloc8_rt_error("alloc8 arena: out of memory for a chunk of %llu bytes", ALLOC8_RT_SIZE(bytes));
     return memory;
 }
 

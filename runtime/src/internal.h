@@ -7,6 +7,29 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+/* Sizes in messages are printed with %llu: mingw-w64 checks formats against msvcrt's printf, which
+ * has no %zu. */
+#define ALLOC8_RT_SIZE(n) ((unsigned long long)(n))
+
+/* A mutex: pthread's, or on Windows an SRW lock (no pthreads library needed there). */
+#ifdef _WIN32
+#include <windows.h>
+typedef SRWLOCK alloc8_rt_lock;
+#define ALLOC8_RT_LOCK_INIT SRWLOCK_INIT
+static inline void alloc8_rt_lock_init(alloc8_rt_lock *lock) { InitializeSRWLock(lock); }
+static inline void alloc8_rt_lock_destroy(alloc8_rt_lock *lock) { (void)lock; }
+static inline void alloc8_rt_lock_acquire(alloc8_rt_lock *lock) { AcquireSRWLockExclusive(lock); }
+static inline void alloc8_rt_lock_release(alloc8_rt_lock *lock) { ReleaseSRWLockExclusive(lock); }
+#else
+#include <pthread.h>
+typedef pthread_mutex_t alloc8_rt_lock;
+#define ALLOC8_RT_LOCK_INIT PTHREAD_MUTEX_INITIALIZER
+static inline void alloc8_rt_lock_init(alloc8_rt_lock *lock) { pthread_mutex_init(lock, NULL); }
+static inline void alloc8_rt_lock_destroy(alloc8_rt_lock *lock) { pthread_mutex_destroy(lock); }
+static inline void alloc8_rt_lock_acquire(alloc8_rt_lock *lock) { pthread_mutex_lock(lock); }
+static inline void alloc8_rt_lock_release(alloc8_rt_lock *lock) { pthread_mutex_unlock(lock); }
+#endif
+
 /* Record a message for alloc8_last_error() on this thread (printf-style). */
 void alloc8_rt_error(const char *fmt, ...)
 #if defined(__GNUC__)

@@ -3,16 +3,15 @@
 #include "alloc8/registry.h"
 #include "internal.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 
-static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static alloc8_rt_lock registry_lock = ALLOC8_RT_LOCK_INIT;
 static alloc8_allocator **registry;
 static size_t registry_count, registry_capacity;
 
 int alloc8_register(alloc8_allocator *a) {
     int rc = 0;
-    pthread_mutex_lock(&registry_lock);
+    alloc8_rt_lock_acquire(&registry_lock);
     size_t i = 0;
     while (i < registry_count && registry[i] != a)
         i++;
@@ -31,26 +30,26 @@ int alloc8_register(alloc8_allocator *a) {
         registry[registry_count++] = a;
     }
 out:
-    pthread_mutex_unlock(&registry_lock);
+    alloc8_rt_lock_release(&registry_lock);
     return rc;
 }
 
 void alloc8_unregister(alloc8_allocator *a) {
-    pthread_mutex_lock(&registry_lock);
+    alloc8_rt_lock_acquire(&registry_lock);
     for (size_t i = 0; i < registry_count; i++)
         if (registry[i] == a) {
             registry[i] = registry[--registry_count];
             break;
         }
-    pthread_mutex_unlock(&registry_lock);
+    alloc8_rt_lock_release(&registry_lock);
 }
 
 alloc8_allocator *alloc8_owner(const void *ptr) {
     alloc8_allocator *owner = NULL;
-    pthread_mutex_lock(&registry_lock);
+    alloc8_rt_lock_acquire(&registry_lock);
     for (size_t i = 0; i < registry_count && owner == NULL; i++)
         if (alloc8_owns(registry[i], ptr))
             owner = registry[i];
-    pthread_mutex_unlock(&registry_lock);
+    alloc8_rt_lock_release(&registry_lock);
     return owner;
 }

@@ -13,9 +13,10 @@ REFERENCE_SPEC = REPO / "spec" / "allocator.yaml"
 sys.path.insert(0, str(GEN))
 
 
-def run_cli(*args, cwd=None):
-    """Run `python -m alloc8gen ARGS`; returns the CompletedProcess (text mode)."""
-    env = dict(os.environ, PYTHONPATH=str(GEN))
+def run_cli(*args, cwd=None, env=None):
+    """Run `python -m alloc8gen ARGS` (with `env` added to the environment); returns the
+    CompletedProcess (text mode)."""
+    env = dict(os.environ, PYTHONPATH=str(GEN), **(env or {}))
     return subprocess.run([sys.executable, "-m", "alloc8gen", *map(str, args)], capture_output=True,
                           text=True, env=env, cwd=cwd, errors="replace")
 

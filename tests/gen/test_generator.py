@@ -205,8 +205,12 @@ class Generator(unittest.TestCase):
         self.assertIn("#define ALLOC8_THREAD_HOOKS 1", glue)
         self.assertIn("void t_init(void) __attribute__((weak));", glue)
         self.assertIn("extern _Atomic int t_flag __attribute__((weak));", glue)
-        self.assertIn("ALLOC8_EXPORT int pthread_create(", threads)
-        self.assertIn("ALLOC8_EXPORT int thrd_create(", threads)
+        self.assertIn("ALLOC8_EXPORT int ALLOC8_PTHREAD_CREATE(", threads)
+        self.assertIn("ALLOC8_EXPORT int ALLOC8_THRD_CREATE(", threads)
+        self.assertIn("#define ALLOC8_PTHREAD_CREATE pthread_create", threads)
+        # created_flag is set on thread creation whether or not the hooks are present
+        wrapper = threads[threads.index("ALLOC8_EXPORT int ALLOC8_PTHREAD_CREATE("):]
+        self.assertLess(wrapper.index("alloc8_mark_threaded();"), wrapper.index("alloc8_hooks_present()"))
         code = re.sub(r"/\*.*?\*/", "", threads, flags=re.S)
         self.assertNotIn("__pthread_", code)  # glibc 2.34+ exports none of these
         # in every core operation, each call into the allocator comes after the thread check

@@ -1,7 +1,7 @@
 /* The generated heap (tests/specs/build/heap_gc.yaml: rt_heap, fallback gc, abort when
  * exhausted): the seed's behaviour matrix, nested arenas, frees decided by owner, pointer-free
- * blocks, a clear abort for exhaustion and impossible sizes, and GC registration of a thread whose
- * first GC allocation goes through the heap. */
+ * blocks, a clear abort for exhaustion and impossible sizes (NULL from the try_ forms), and GC
+ * registration of a thread whose first GC allocation goes through the heap. */
 #define _GNU_SOURCE
 #include "../linux/check.h"
 #include "../runtime/gc_util.h"
@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define ALIGNED16(p) (((uintptr_t)(p)&15) == 0)
 
@@ -98,6 +99,24 @@ static void impossible_size(void) {
     rt_heap_allocate(SIZE_MAX - 3);
 }
 
+/* The try_ forms return NULL instead, for callers that handle failure (the C++ header throws). */
+static void try_forms(void) {
+    alloc8_arena_options o = {.chunk_size = 1024, .limit = 4096};
+    alloc8_allocator *tiny = alloc8_arena_create(&o);
+    void *big = (void *)1, *big_norefs = (void *)1, *small = NULL;
+    ALLOC8_WITH_ALLOCATOR(tiny) {
+        big = rt_heap_try_allocate(1 << 20);
+        big_norefs = rt_heap_try_allocate_norefs(1 << 20);
+        small = rt_heap_try_allocate(32);
+    }
+    CHECK(big == NULL && big_norefs == NULL && strstr(alloc8_last_error(), "its limit of 4096 bytes") != NULL,
+          "an abort heap's try_allocate returns NULL on exhaustion, and says why: %s\n", alloc8_last_error());
+    CHECK(alloc8_owns(tiny, small) && gc_kind(rt_heap_try_allocate(8)) == GC_I_NORMAL &&
+              gc_kind(rt_heap_try_allocate_norefs(8)) == GC_I_PTRFREE,
+          "try_allocate serves from the arena, else the GC, like allocate\n");
+    alloc8_destroy(tiny);
+}
+
 static void aborts(void) {
     char out[1024];
     CHECK(expect_abort(exhausted_arena, "rt_heap: cannot allocate 1048576 bytes: alloc8 arena: its limit of 4096 bytes", out,
@@ -135,6 +154,7 @@ static void *thread_main(void *arg) {
 int main(void) {
     alloc8_gc_init();
     behaviour_matrix();
+    try_forms();
     aborts();
     int ok = 0;
     pthread_t t;

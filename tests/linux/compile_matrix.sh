@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Compile everything the project generates or ships in C with BOTH gcc and clang, as strict C11
 # with every warning an error: the generated glue for every spec we have, the demo allocator and
-# the C runtime; the heaps' C++ headers too.
+# the C runtime; the heaps' C++ headers too. Also specs whose every name is close to a name of a
+# header the generated code includes (tests/gen/near_names.py: printf_, xsleep, ...): whatever
+# the generator accepts must compile.
 # The compiles are independent: they are queued, then run $(nproc) at a time.
 # Usage: compile_matrix.sh <repo root> <python with jinja2+yaml>
 set -euo pipefail
@@ -13,6 +15,9 @@ flags=(-std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -fPIC -fvisibility=hidden
        -ftls-model=initial-exec -fexceptions -c)
 specs=("$repo/spec/allocator.yaml" "$repo"/tests/specs/build/*.yaml "$repo"/bindings/*.yaml)
 [ -d "$repo/tests/specs/good" ] && specs+=("$repo"/tests/specs/good/*.yaml)
+# the near-name specs (written by the helper from this machine's headers), compiled once each below
+(cd "$repo/tests/gen" && PYTHONPATH="$repo/gen" "$python" near_names.py "$work/near")
+near_specs=("$work"/near/*.yaml)
 compilers=()
 for cc in gcc clang; do
   if command -v "$cc" >/dev/null; then compilers+=("$cc"); else echo "FAIL: $cc is not installed"; exit 1; fi
@@ -25,7 +30,7 @@ lists_windows() { grep -Eq '^platforms:[^#]*windows' "$1"; }
 # Generate every spec (linux, and windows for the specs that list it when mingw-w64 is here) in
 # one interpreter: a start-up per spec and platform used to cost more than the generation.
 gen_args=()
-for spec in "${specs[@]}"; do
+for spec in "${specs[@]}" "${near_specs[@]}"; do
   gen_args+=("$spec" linux "$work/gen/$(basename "$spec" .yaml)")
   if [ $have_mingw = 1 ] && lists_windows "$spec"; then
     gen_args+=("$spec" windows "$work/gen/win-$(basename "$spec" .yaml)")
@@ -73,6 +78,16 @@ for hpp in "$work"/gen/*/linux/*.hpp; do
     done
   done
 done
+# the near-name specs: each source once per compiler (the names, not the switches, are under test;
+# their C++ headers are compiled with the others' above)
+for spec in "${near_specs[@]}"; do
+  out="$work/gen/$(basename "$spec" .yaml)"
+  for cc in "${compilers[@]}"; do
+    for src in "$out"/linux/*.c; do
+      queue "$cc" "${flags[@]}" -I"$out/linux" -I"$repo/runtime/include" "$src" -o "$work/obj/$count.o"
+    done
+  done
+done
 for cc in "${compilers[@]}"; do
   for src in "$repo"/examples/demo_allocator/*.c "$repo"/tests/alloc/*.c; do
     queue "$cc" "${flags[@]}" -I"$repo/examples/demo_allocator" "$src" -o "$work/obj/$count.o"
@@ -106,6 +121,15 @@ if [ $have_mingw = 1 ]; then
       done
     done
   done
+  for spec in "${near_specs[@]}"; do
+    lists_windows "$spec" || continue
+    out="$work/gen/win-$(basename "$spec" .yaml)"
+    for src in "$out"/windows/*.c; do
+      queue $mingw "${wflags[@]}" -I"$out/windows" -I"$repo/runtime/include" "$src" -o "$work/obj/$count.o"
+      queue clang --target=x86_64-w64-mingw32 "${wflags[@]/-c/-fsyntax-only}" -I"$out/windows" \
+        -I"$repo/runtime/include" "$src"
+    done
+  done
   for src in "$repo"/examples/demo_allocator/*.c; do
     queue $mingw "${wflags[@]}" -I"$repo/examples/demo_allocator" "$src" -o "$work/obj/$count.o"
   done
@@ -115,4 +139,4 @@ else
 fi
 
 run_queue "compile matrix"
-echo "compile matrix: $count compilations (${compilers[*]}; ${#specs[@]} specs) without a warning"
+echo "compile matrix: $count compilations (${compilers[*]}; ${#specs[@]} specs and ${#near_specs[@]} near-name specs) without a warning"

@@ -10,17 +10,21 @@
  *   churn   10,000 short threads: inits == cleanups == threads, and caches are recycled
  *   timer   SIGEV_THREAD timer callbacks (threads glibc creates itself): init lazily, once
  *   absent  an interposer built without active hooks (activation: library not linked, or runtime
- *           with the hook functions missing): nothing is called, threads work as usual
+ *           with the hook functions missing): nothing is called, threads work as usual, and
+ *           created_flag is still set before the first thread runs
  *   main_pthread_exit  the main thread leaves with pthread_exit while another thread still runs
  *           (the process ends with that thread; thread_exit_cleanup.sh checks the totals)
  *   at_start  an interposer with threads.lazy_init: false (and no created_flag): every thread the
  *           wrappers start gets init before its start routine and one cleanup, as in 'paths'; the
  *           main thread was attached at load; SIGEV_THREAD callback threads get no hook at all,
- *           which shows that calls into the allocator make no per-thread check */
+ *           which shows that calls into the allocator make no per-thread check
+ *   keydtor  threads started by libc's own pthread_create whose first call into the allocator is
+ *           in a key destructor: init then, and still exactly one cleanup each */
 #define _GNU_SOURCE
 #include "alloc8_test_stats.h"
 #include "check.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -362,9 +366,15 @@ static void case_at_start(void) {
     CHECK(after.threads_created == 0, "created_flag is not bound, so it stayed 0\n");
 }
 
+struct absent_seen {
+    struct alloc8_demo_thread thread;
+    uint64_t created_flag; /* read by the thread before its first allocation */
+};
+
 static void *absent_body(void *arg) {
-    struct alloc8_demo_thread *seen = arg;
-    *seen = me();
+    struct absent_seen *seen = arg;
+    seen->created_flag = snap().threads_created;
+    seen->thread = me();
     sink = malloc(100);
     free(sink);
     return (void *)7;
@@ -372,17 +382,67 @@ static void *absent_body(void *arg) {
 
 static void case_absent(void) {
     struct alloc8_demo_stats before = snap();
-    struct alloc8_demo_thread seen;
+    CHECK(before.threads_created == 0, "created_flag is 0 before the first thread\n");
+    struct absent_seen seen;
     pthread_t t;
     void *result = NULL;
     CHECK(pthread_create(&t, NULL, absent_body, &seen) == 0 && pthread_join(t, &result) == 0 &&
               result == (void *)7,
           "pthread_create and join work\n");
     struct alloc8_demo_stats after = snap();
-    CHECK(seen.inits == 0 && seen.state == DEMO_THREAD_NO_CACHE, "no init hook ran in the thread\n");
+    CHECK(seen.thread.inits == 0 && seen.thread.state == DEMO_THREAD_NO_CACHE, "no init hook ran in the thread\n");
     CHECK(after.thread_inits == 0 && after.thread_cleanups == 0, "no hook was ever called\n");
     CHECK(after.unhooked_caches - before.unhooked_caches == 1,
           "the allocator managed the thread's cache itself\n");
+    CHECK(seen.created_flag == 1, "created_flag was set before the thread ran, with no hooks present\n");
+}
+
+/* ---- keydtor: threads first seen inside another key's destructor --------------------------------
+   Started through libc's own pthread_create (as threads made inside libc, or in a static link,
+   are), they make no call into the allocator until a key destructor of theirs allocates. */
+enum { KEYDTOR_THREADS = 10 };
+static pthread_key_t keydtor_key;
+static atomic_int keydtor_hooked; /* destructors that saw the thread initialised by that call */
+
+static void keydtor_destructor(void *value) {
+    (void)value;
+    sink = malloc(200); /* the thread's first call into the allocator */
+    free(sink);
+    struct alloc8_demo_thread t = me();
+    if (t.state == DEMO_THREAD_HOOKED && t.inits == 1 && t.cleanups == 0)
+        atomic_fetch_add(&keydtor_hooked, 1);
+}
+
+static void *keydtor_body(void *arg) {
+    pthread_setspecific(keydtor_key, arg); /* no allocation: keys below 32 use the thread's own slots */
+    return NULL;
+}
+
+static void case_keydtor(void) {
+    typedef int create_fn(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+    void *libc = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
+    void *fn = libc != NULL ? dlsym(libc, "pthread_create") : NULL;
+    CHECK(fn != NULL, "libc's own pthread_create found\n");
+    if (fn == NULL)
+        return;
+    create_fn *libc_create;
+    memcpy(&libc_create, &fn, sizeof fn);
+    CHECK(pthread_key_create(&keydtor_key, keydtor_destructor) == 0, "a key with an allocating destructor\n");
+    struct alloc8_demo_stats before = snap();
+    for (int i = 0; i < KEYDTOR_THREADS; i++) {
+        pthread_t t;
+        CHECK(libc_create(&t, NULL, keydtor_body, &keydtor_key) == 0 && pthread_join(t, NULL) == 0,
+              "thread %d started by libc's pthread_create and joined\n", i);
+    }
+    struct alloc8_demo_stats after = snap();
+    CHECK(atomic_load(&keydtor_hooked) == KEYDTOR_THREADS,
+          "each thread got init before its first allocation, in a key destructor (%d of %d)\n",
+          atomic_load(&keydtor_hooked), KEYDTOR_THREADS);
+    CHECK(after.thread_inits - before.thread_inits == KEYDTOR_THREADS &&
+              after.thread_cleanups - before.thread_cleanups == KEYDTOR_THREADS,
+          "one init and one cleanup per thread (inits +%llu, cleanups +%llu, threads %d)\n",
+          (unsigned long long)(after.thread_inits - before.thread_inits),
+          (unsigned long long)(after.thread_cleanups - before.thread_cleanups), KEYDTOR_THREADS);
 }
 
 static void *linger_body(void *arg) {
@@ -407,7 +467,7 @@ int main(int argc, char **argv) {
     thread_info = alloc8_test_thread_fn();
     const char *which = argc > 2 ? argv[2] : "";
     if (!strict || thread_info == NULL) {
-        printf("FAIL: usage: thread_hooks --alloc8 paths|churn|timer|absent|main_pthread_exit|at_start "
+        printf("FAIL: usage: thread_hooks --alloc8 paths|churn|timer|absent|main_pthread_exit|at_start|keydtor "
                "(under LD_PRELOAD of the demo)\n");
         return 1;
     }
@@ -433,6 +493,8 @@ int main(int argc, char **argv) {
         case_main_pthread_exit();
     else if (strcmp(which, "at_start") == 0)
         case_at_start();
+    else if (strcmp(which, "keydtor") == 0)
+        case_keydtor();
     else {
         printf("FAIL: unknown case '%s'\n", which);
         return 1;

@@ -10,8 +10,14 @@
 #                the program loads the DLL
 #   conformance  tests/windows/conformance.c, four times: against msvcrt.dll and the Universal CRT,
 #                each with the DLL and with the interposer linked in (ALLOC8_STATIC)
-#   cmake        the same, with the DLL and the static library that alloc8_add_interposer built
-#                with cmake/toolchains/mingw-w64-x86_64.cmake
+#   toplevel     (fixture windows.toplevel) the project's top level configured and built with
+#                cmake/toolchains/mingw-w64-x86_64.cmake, in dir/toplevel-build: the runtime and the
+#                demo allocator's DLL
+#   cmake        the same as conformance, with the top level's DLL and the static library that
+#                alloc8_add_interposer built in a project that adds alloc8 with add_subdirectory
+#                (tests/windows/cmake_project), and runtime_check.c linked to its alloc8::runtime
+#   tls          an allocator with its thread state in a C thread-local (tls_alloc.c), as a DLL and
+#                linked in (msvcrt.dll and the UCRT), under a program that starts threads
 # Exit 77 (CTest: skipped) when mingw-w64 or Wine is missing; scripts/deps.sh installs both. Every
 # step checks this itself: CTest runs a fixture's dependents even when the fixture was skipped.
 set -euo pipefail
@@ -28,7 +34,8 @@ dir=$(cd "$dir" && pwd)
 shared=$dir/shared
 gen=$shared/gen
 demo=$repo/examples/demo_allocator
-flags=(-std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -I"$gen/windows" -I"$demo")
+base=(-std=c11 -O2 -Wall -Wextra -Werror -Wpedantic)
+flags=("${base[@]}" -I"$gen/windows" -I"$demo")
 # -fno-builtin: every malloc/free in a test really calls the C runtime (not folded away by gcc)
 test_flags=("${flags[@]}" -fno-builtin)
 # A program on the Universal CRT (ucrtbase.dll through its api-ms-win-crt-* API sets) instead of
@@ -47,11 +54,16 @@ export WINEPREFIX=$prefix WINEDEBUG=-all WINEDLLOVERRIDES=winemenubuilder.exe=d
 # The program's output goes through a file: the services that the first program of a wineserver
 # starts inherit its stdout and stderr, and would hold CTest's pipe open until that wineserver
 # exits (while another test may still be using it).
+# watchdog: a command run() puts in front of wine (the tls step's: a hang fails at once, clearly).
+watchdog=()
 run() {
   local log=$work/${1%.exe}.log rc=0
   "$wineserver" -p30 </dev/null >/dev/null 2>&1 || true
-  "$wine" "$@" >"$log" 2>&1 || rc=$?
+  "${watchdog[@]}" "$wine" "$@" >"$log" 2>&1 || rc=$?
   cat "$log"
+  if [ $rc = 124 ] && [ ${#watchdog[@]} != 0 ]; then
+    echo "FAIL: $1 hung: ended after ${watchdog[-1]} s (it needs a few)"
+  fi
   return $rc
 }
 
@@ -113,19 +125,36 @@ crt_served | stress)
   run "$step.exe" alloc8demo.dll late_module.dll ucrt_module.dll
   ;;
 
+toplevel)
+  # kept across runs (as a user's build tree is): CMake rebuilds what changed
+  build=$dir/toplevel-build
+  log=$dir/toplevel.log
+  { cmake -S "$repo" -B "$build" -DALLOC8_PYTHON="$python" \
+      -DCMAKE_TOOLCHAIN_FILE="$repo/cmake/toolchains/mingw-w64-x86_64.cmake" &&
+      cmake --build "$build"; } >"$log" 2>&1 || { cat "$log"; echo "FAIL: the top level does not build for Windows"; exit 1; }
+  grep "alloc8: Windows build" "$log" || { echo "FAIL: no word of what a Windows build of the runtime leaves out"; exit 1; }
+  for f in liballoc8demo.dll runtime/liballoc8rt.a; do
+    [ -f "$build/$f" ] || { echo "FAIL: the top level built no $f"; exit 1; }
+  done
+  echo "built $build: liballoc8demo.dll, runtime/liballoc8rt.a"
+  ;;
+
 conformance | cmake)
   start "$step"
   take conformance_msvcrt.exe conformance_ucrt.exe
   runs=("conformance_msvcrt.exe alloc8demo.dll" "conformance_ucrt.exe alloc8demo.dll")
   if [ "$step" = cmake ]; then
+    # the DLL from the top level's build (the fixture windows.toplevel)
+    [ -f "$dir/toplevel-build/liballoc8demo.dll" ] || { echo "FAIL: no DLL from windows.toplevel"; exit 1; }
+    cp "$dir/toplevel-build/liballoc8demo.dll" alloc8demo.dll
     # kept across runs (as a user's build tree is): CMake rebuilds what changed
     build=$dir/cmake-build
-    cmake -S "$repo/tests/windows/cmake_project" -B "$build" -DALLOC8_REPO="$repo" -DALLOC8_PYTHON="$python" \
-      -DCMAKE_TOOLCHAIN_FILE="$repo/cmake/toolchains/mingw-w64-x86_64.cmake" >/dev/null
-    cmake --build "$build" >/dev/null
-    cp "$build/liballoc8demo.dll" alloc8demo.dll
-    cp "$build/conformance_static.exe" .
-    runs+=("conformance_static.exe")
+    { cmake -S "$repo/tests/windows/cmake_project" -B "$build" -DALLOC8_REPO="$repo" -DALLOC8_PYTHON="$python" \
+        -DCMAKE_TOOLCHAIN_FILE="$repo/cmake/toolchains/mingw-w64-x86_64.cmake" &&
+        cmake --build "$build"; } >cmake.log 2>&1 ||
+      { cat cmake.log; echo "FAIL: a project that adds alloc8 with add_subdirectory does not build for Windows"; exit 1; }
+    cp "$build/conformance_static.exe" "$build/runtime_check.exe" .
+    runs+=("conformance_static.exe" "runtime_check.exe")
   else
     take alloc8demo.dll
     static=("${test_flags[@]}" -DALLOC8_STATIC=1 "$repo/tests/windows/conformance.c" "$gen"/windows/*.c "$demo"/*.c)
@@ -135,6 +164,26 @@ conformance | cmake)
   fi
   failed=0
   for r in "${runs[@]}"; do
+    # shellcheck disable=SC2086 # program and argument
+    run $r || { echo "FAIL: $r"; failed=1; }
+  done
+  exit $failed
+  ;;
+
+tls)
+  start "$step"
+  watchdog=(timeout -k 10 120)
+  PYTHONPATH="$repo/gen" "$python" -m alloc8gen "$repo/tests/windows/tls_alloc.yaml" --platform windows --out gen
+  tls=("${base[@]}" -I"$repo/tests/windows" -Igen/windows)
+  allocator=(gen/windows/*.c "$repo/tests/windows/tls_alloc.c")
+  linked=(-fno-builtin -DALLOC8_STATIC=1 -DTLS_ALLOC_STATIC=1 "$repo/tests/windows/tls_threads.c" "${allocator[@]}")
+  $cc "${tls[@]}" -shared -static-libgcc -o tlsalloc.dll "${allocator[@]}"
+  $cc "${tls[@]}" -fno-builtin -o tls_threads.exe "$repo/tests/windows/tls_threads.c"
+  $cc "${tls[@]}" -o tls_linked_msvcrt.exe "${linked[@]}"
+  # emulated TLS (libgcc_eh) needs libmingw32 once more, after it
+  $cc "${tls[@]}" -o tls_linked_ucrt.exe "${linked[@]}" "${ucrt[@]}" -lmingw32 -lkernel32
+  failed=0
+  for r in "tls_threads.exe tlsalloc.dll" tls_linked_msvcrt.exe tls_linked_ucrt.exe; do
     # shellcheck disable=SC2086 # program and argument
     run $r || { echo "FAIL: $r"; failed=1; }
   done

@@ -11,8 +11,22 @@
 #include <stdint.h>
 #include <string.h>
 
+/* ALLOC8_STATIC=1 builds the archive for static links: the thread and fork wrappers are named for
+   the linker's --wrap (docs/threads.md, "Static links"). */
+#ifndef ALLOC8_STATIC
+#define ALLOC8_STATIC 0
+#endif
 #define ALLOC8_EXPORT __attribute__((visibility("default")))
 #define ALLOC8_HIDDEN __attribute__((visibility("hidden")))
+/* The glue's thread-locals: initial-exec unless the build chooses another model
+   (alloc8_add_interposer TLS_MODEL; docs/threads.md, "Thread-local storage"). initial-exec is one
+   load from the thread pointer and never calls __tls_get_addr, which may allocate; but a module
+   with any initial-exec thread-local gets all of its TLS in the static block, so it can be
+   dlopen'ed only while that fits the loader's surplus. */
+#ifndef ALLOC8_TLS_MODEL
+#define ALLOC8_TLS_MODEL "initial-exec"
+#endif
+#define ALLOC8_TLS _Thread_local __attribute__((tls_model(ALLOC8_TLS_MODEL)))
 #define ALLOC8_LIKELY(x) __builtin_expect(!!(x), 1)
 #define ALLOC8_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define ALLOC8_COLD __attribute__((cold, noinline))

@@ -39,15 +39,18 @@ static void *fb_heap_exhausted(size_t n, const alloc8_allocator *from) {
     abort();
 }
 
-static inline void *fb_heap_dispatch(size_t n, int norefs) {
+/* NULL when memory is exhausted, whatever on_exhaustion says */
+static inline void *fb_heap_try(size_t n, int norefs) {
     alloc8_allocator *current = alloc8_current_allocator;
-    void *p;
     if (current == NULL)
-        p = fb_heap_fallback(n, norefs);
-    else
-        p = alloc8_alloc(current, n + (n == 0), FB_HEAP_ALIGNMENT); /* a distinct block even for 0 bytes */
+        return fb_heap_fallback(n, norefs);
+    return alloc8_alloc(current, n + (n == 0), FB_HEAP_ALIGNMENT); /* a distinct block even for 0 bytes */
+}
+
+static inline void *fb_heap_dispatch(size_t n, int norefs) {
+    void *p = fb_heap_try(n, norefs);
     if (FB_HEAP_UNLIKELY(p == NULL))
-        return fb_heap_exhausted(n, current);
+        return fb_heap_exhausted(n, alloc8_current_allocator);
     return p;
 }
 
@@ -57,6 +60,14 @@ void *fb_heap_allocate(size_t n) {
 
 void *fb_heap_allocate_norefs(size_t n) {
     return fb_heap_dispatch(n, 1);
+}
+
+void *fb_heap_try_allocate(size_t n) {
+    return fb_heap_try(n, 0);
+}
+
+void *fb_heap_try_allocate_norefs(size_t n) {
+    return fb_heap_try(n, 1);
 }
 
 void fb_heap_deallocate(size_t n, void *p) {

@@ -23,6 +23,12 @@ void *fb_heap_allocate(size_t n);
 /* The same for data without pointers (strings, numbers). */
 void *fb_heap_allocate_norefs(size_t n);
 
+/* The same two, but NULL when memory is exhausted (or n is impossible) whatever the spec's
+ * on_exhaustion says, for callers that handle failure themselves: the C++ header throws
+ * std::bad_alloc. alloc8_last_error() says why for an allocator. */
+void *fb_heap_try_allocate(size_t n);
+void *fb_heap_try_allocate_norefs(size_t n);
+
 /* Give back p (n bytes from either allocate) to the allocator that owns it, whichever allocator is
  * current: a block of an arena left earlier goes to that arena, a allocator block to the allocator. NULL is ignored. */
 void fb_heap_deallocate(size_t n, void *p);

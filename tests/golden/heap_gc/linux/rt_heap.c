@@ -52,15 +52,18 @@ static void *rt_heap_exhausted(size_t n, const alloc8_allocator *from) {
     abort();
 }
 
-static inline void *rt_heap_dispatch(size_t n, int norefs) {
+/* NULL when memory is exhausted, whatever on_exhaustion says */
+static inline void *rt_heap_try(size_t n, int norefs) {
     alloc8_allocator *current = alloc8_current_allocator;
-    void *p;
     if (current == NULL)
-        p = rt_heap_fallback(n, norefs);
-    else
-        p = alloc8_alloc(current, n + (n == 0), RT_HEAP_ALIGNMENT); /* a distinct block even for 0 bytes */
+        return rt_heap_fallback(n, norefs);
+    return alloc8_alloc(current, n + (n == 0), RT_HEAP_ALIGNMENT); /* a distinct block even for 0 bytes */
+}
+
+static inline void *rt_heap_dispatch(size_t n, int norefs) {
+    void *p = rt_heap_try(n, norefs);
     if (RT_HEAP_UNLIKELY(p == NULL))
-        return rt_heap_exhausted(n, current);
+        return rt_heap_exhausted(n, alloc8_current_allocator);
     return p;
 }
 
@@ -70,6 +73,14 @@ void *rt_heap_allocate(size_t n) {
 
 void *rt_heap_allocate_norefs(size_t n) {
     return rt_heap_dispatch(n, 1);
+}
+
+void *rt_heap_try_allocate(size_t n) {
+    return rt_heap_try(n, 0);
+}
+
+void *rt_heap_try_allocate_norefs(size_t n) {
+    return rt_heap_try(n, 1);
 }
 
 void rt_heap_deallocate(size_t n, void *p) {

@@ -37,15 +37,18 @@ static void *sys_heap_exhausted(size_t n, const alloc8_allocator *from) {
     return NULL;
 }
 
-static inline void *sys_heap_dispatch(size_t n, int norefs) {
+/* NULL when memory is exhausted, whatever on_exhaustion says */
+static inline void *sys_heap_try(size_t n, int norefs) {
     alloc8_allocator *current = alloc8_current_allocator;
-    void *p;
     if (current == NULL)
-        p = sys_heap_fallback(n, norefs);
-    else
-        p = alloc8_alloc(current, n + (n == 0), SYS_HEAP_ALIGNMENT); /* a distinct block even for 0 bytes */
+        return sys_heap_fallback(n, norefs);
+    return alloc8_alloc(current, n + (n == 0), SYS_HEAP_ALIGNMENT); /* a distinct block even for 0 bytes */
+}
+
+static inline void *sys_heap_dispatch(size_t n, int norefs) {
+    void *p = sys_heap_try(n, norefs);
     if (SYS_HEAP_UNLIKELY(p == NULL))
-        return sys_heap_exhausted(n, current);
+        return sys_heap_exhausted(n, alloc8_current_allocator);
     return p;
 }
 
@@ -55,6 +58,14 @@ void *sys_heap_allocate(size_t n) {
 
 void *sys_heap_allocate_norefs(size_t n) {
     return sys_heap_dispatch(n, 1);
+}
+
+void *sys_heap_try_allocate(size_t n) {
+    return sys_heap_try(n, 0);
+}
+
+void *sys_heap_try_allocate_norefs(size_t n) {
+    return sys_heap_try(n, 1);
 }
 
 void sys_heap_deallocate(size_t n, void *p) {

@@ -9,15 +9,19 @@
 #include <cstddef>
 #include <new>
 
+#include <alloc8/current.h>
+
 #include "sys_heap.h"
 
 /* A heap with immer's interface, so
  *   immer::memory_policy<immer::heap_policy<sys_heap>, immer::no_refcount_policy, ...>
  * serves immer's nodes from the current allocator (an arena) or the system. Any tag argument
- * (immer::norefs_tag) selects the pointer-free form; failure throws std::bad_alloc. */
+ * (immer::norefs_tag) selects the pointer-free form. A failed allocation throws std::bad_alloc
+ * whatever the spec's on_exhaustion says: immer expects the exception and undoes its partial work;
+ * left uncaught, it ends the program. */
 struct sys_heap {
     static void *allocate(std::size_t n) {
-        void *p = sys_heap_allocate(n);
+        void *p = sys_heap_try_allocate(n);
         if (p == nullptr)
             throw std::bad_alloc();
         return p;
@@ -25,7 +29,7 @@ struct sys_heap {
 
     template <typename NorefsTag>
     static void *allocate(std::size_t n, NorefsTag) {
-        void *p = sys_heap_allocate_norefs(n);
+        void *p = sys_heap_try_allocate_norefs(n);
         if (p == nullptr)
             throw std::bad_alloc();
         return p;
@@ -38,6 +42,38 @@ struct sys_heap {
     template <typename NorefsTag>
     static void deallocate(std::size_t n, void *p, NorefsTag) noexcept {
         sys_heap_deallocate(n, p);
+    }
+
+    /* Scoped: `a` is this thread's current allocator (nullptr: none) until the end of the scope,
+     * then the previous one is back, also when an exception (std::bad_alloc) leaves the scope. */
+    class with_allocator {
+      public:
+        explicit with_allocator(alloc8_allocator *a) noexcept : allocator_(a), previous_(alloc8_push(a)) {}
+        ~with_allocator() { (void)alloc8_pop(allocator_, previous_); }
+        with_allocator(const with_allocator &) = delete;
+        with_allocator &operator=(const with_allocator &) = delete;
+
+      private:
+        alloc8_allocator *allocator_, *previous_;
+    };
+
+    /* Scoped: no allocator is current, so blocks come from the system and outlive every arena. */
+    class without_allocator : public with_allocator {
+      public:
+        without_allocator() noexcept : with_allocator(nullptr) {}
+    };
+
+    /* Make each container type create its shared empty nodes outside any arena. immer::vector (and
+     * its transient) and immer::array (and array_transient) allocate theirs from the heap the first
+     * time a value of the type is made, and keep them in a function-local static for the rest of the
+     * program: made inside an arena, they would be reused after its reset and dangle after its
+     * destroy. prime<T...>() default-constructs one value of each type with no allocator current.
+     * Call it for every such type before any use inside an arena (at start-up). */
+    template <typename... T>
+    static void prime() {
+        without_allocator none;
+        int each[] = {0, (static_cast<void>(T()), 0)...}; /* in order; C++11 has no fold expressions */
+        static_cast<void>(each);
     }
 };
 

@@ -14,7 +14,7 @@ _Alignas(64) ALLOC8_HIDDEN unsigned char alloc8_glue_boot_area[ALLOC8_BOOT_SIZE]
 ALLOC8_HIDDEN _Atomic int alloc8_glue_state = ALLOC8_UNINIT;
 static _Atomic size_t alloc8_boot_used;
 /* Set while this thread runs entry.init: its re-entrant calls must not wait for themselves. */
-static _Thread_local int alloc8_in_init __attribute__((tls_model("initial-exec")));
+static ALLOC8_TLS int alloc8_in_init;
 
 static void *alloc8_boot_alloc(size_t alignment, size_t size) {
     if (alignment < ALLOC8_MIN_ALIGN)

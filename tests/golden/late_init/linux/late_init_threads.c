@@ -6,15 +6,33 @@
 #define _GNU_SOURCE
 #include "late_init_glue.h"
 
-#if ALLOC8_THREAD_HOOKS
-#include <limits.h>
+/* threads.created_flag: the pthread_create and thrd_create wrappers below set it before a second
+   thread runs, with the hooks on or off (compiled out, or weak and absent). */
+#define ALLOC8_THREAD_WRAPPERS 1
+#ifdef ALLOC8_NO_THREAD_WRAPPERS
+#undef ALLOC8_THREAD_WRAPPERS
+#define ALLOC8_THREAD_WRAPPERS 0
+#endif
+
+#if ALLOC8_THREAD_HOOKS || ALLOC8_THREAD_WRAPPERS
 #include <pthread.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 28))
 #include <threads.h>
 #define ALLOC8_HAVE_C11_THREADS 1
 #endif
+
+static void alloc8_mark_threaded(void) {
+    if (&demo_threads_created == NULL)
+        return;
+    if (atomic_load_explicit(&demo_threads_created, memory_order_relaxed) == 0)
+        atomic_store_explicit(&demo_threads_created, 1, memory_order_release);
+}
+#endif
+
+#if ALLOC8_THREAD_HOOKS
+#include <limits.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 /* How it works (docs/threads.md):
    - init: threads started through pthread_create or thrd_create (wrapped below) run it before their
@@ -25,8 +43,11 @@
      itself so that cleanup comes in the last destructor round. The thread that calls exit() (the
      main thread, usually) is cleaned up by this library's destructor. */
 
-ALLOC8_HIDDEN _Thread_local unsigned char alloc8_glue_thread_state;
-static _Thread_local unsigned char alloc8_exit_rounds;
+ALLOC8_HIDDEN ALLOC8_TLS unsigned char alloc8_glue_thread_state;
+static ALLOC8_TLS unsigned char alloc8_exit_rounds;
+/* 1 once the thread is known to have attached before its exit began (so the key destructor's
+   first call is in glibc's first round); 0 for a thread first seen inside a key destructor. */
+static ALLOC8_TLS unsigned char alloc8_attached_in_life;
 static pthread_key_t alloc8_thread_key;
 static int alloc8_thread_key_ok;
 static pthread_once_t alloc8_thread_key_once = PTHREAD_ONCE_INIT;
@@ -34,13 +55,6 @@ static pthread_once_t alloc8_thread_key_once = PTHREAD_ONCE_INIT;
 /* activation: runtime. Hooks absent at link and load time make every wrapper a plain call. */
 static inline int alloc8_hooks_present(void) {
     return li_thread_init != NULL || li_thread_cleanup != NULL;
-}
-
-static void alloc8_mark_threaded(void) {
-    if (&demo_threads_created == NULL)
-        return;
-    if (atomic_load_explicit(&demo_threads_created, memory_order_relaxed) == 0)
-        atomic_store_explicit(&demo_threads_created, 1, memory_order_release);
 }
 
 static void alloc8_thread_detach(void) {
@@ -53,9 +67,10 @@ static void alloc8_thread_detach(void) {
 
 /* glibc calls key destructors in up to PTHREAD_DESTRUCTOR_ITERATIONS rounds while values remain.
    Setting ours again puts cleanup in the last round, after other libraries' destructors that run
-   in earlier rounds (and may still allocate). */
+   in earlier rounds (and may still allocate). A thread first seen inside another key's destructor
+   is in an unknown round, so it is cleaned up at once: re-arming could outlast the last round. */
 static void alloc8_thread_key_destructor(void *value) {
-    if (alloc8_exit_rounds + 1 < PTHREAD_DESTRUCTOR_ITERATIONS &&
+    if (alloc8_attached_in_life && alloc8_exit_rounds + 1 < PTHREAD_DESTRUCTOR_ITERATIONS &&
         pthread_setspecific(alloc8_thread_key, value) == 0) {
         alloc8_exit_rounds++;
         return;
@@ -71,24 +86,46 @@ static int alloc8_is_main_thread(void) {
     return syscall(SYS_gettid) == (long)getpid();
 }
 
+#ifdef __GLIBC__
+/* glibc runs a thread's C++ thread_local destructors (__cxa_thread_atexit_impl) before its key
+   destructors, and also those registered while they run. This one runs for a thread that attached
+   before its key destructors began; one registered later never runs. */
+int __cxa_thread_atexit_impl(void (*fn)(void *), void *arg, void *dso_handle);
+extern void *__dso_handle __attribute__((visibility("hidden")));
+
+static void alloc8_exit_begins(void *unused) {
+    (void)unused;
+    alloc8_attached_in_life = 1;
+}
+#endif
+
 /* Run init for this thread (once) and arrange for cleanup at its exit. */
 static void alloc8_thread_attach(int started_by_wrapper) {
     if (alloc8_glue_thread_state != ALLOC8_THREAD_NEW)
         return;
     if (!alloc8_ready())
         return; /* hooks wait until entry.init has run: the next call attaches */
+    if (!started_by_wrapper && !alloc8_is_main_thread())
+        alloc8_mark_threaded(); /* a thread made inside libc, or before this library was loaded */
     if (!alloc8_hooks_present()) {
         alloc8_glue_thread_state = ALLOC8_THREAD_DONE;
         return;
     }
     alloc8_glue_thread_state = ALLOC8_THREAD_ACTIVE; /* first: calls made by init must not recurse */
-    if (!started_by_wrapper && !alloc8_is_main_thread())
-        alloc8_mark_threaded(); /* a thread made inside libc, or before this library was loaded */
     if (li_thread_init != NULL)
         li_thread_init();
     pthread_once(&alloc8_thread_key_once, alloc8_thread_key_create);
     if (alloc8_thread_key_ok)
         pthread_setspecific(alloc8_thread_key, &alloc8_thread_key); /* any non-NULL value */
+    if (started_by_wrapper)
+        alloc8_attached_in_life = 1; /* before its start routine */
+#ifdef __GLIBC__
+    else
+        __cxa_thread_atexit_impl(alloc8_exit_begins, NULL, &__dso_handle);
+#else
+    else
+        alloc8_attached_in_life = 1;
+#endif
 }
 
 ALLOC8_HIDDEN void alloc8_glue_thread_attach(void) {
@@ -101,15 +138,54 @@ ALLOC8_HIDDEN void alloc8_glue_thread_attach(void) {
 __attribute__((destructor)) static void alloc8_thread_at_exit(void) {
     alloc8_thread_detach();
 }
+#endif /* ALLOC8_THREAD_HOOKS */
 
-#ifndef ALLOC8_NO_THREAD_WRAPPERS
+#if ALLOC8_THREAD_WRAPPERS
 /* ---- pthread_create and thrd_create: init in the new thread before its start routine ----------
    Exported without a symbol version, like the malloc family: the unversioned definition satisfies
    pthread_create@GLIBC_2.34 and the older pthread_create@GLIBC_2.2.5 alike. The real functions
    are found with dlsym(RTLD_NEXT) by their public names: no __pthread_* symbol is referenced
-   (glibc 2.34 and later do not export them). Builds with ALLOC8_NO_THREAD_WRAPPERS (static
-   executables, where libc's pthread_create cannot be replaced) keep the lazy init only. */
+   (glibc 2.34 and later do not export them). A static archive (ALLOC8_STATIC) defines them as
+   __wrap_pthread_create and __wrap_thrd_create instead, for the linker's --wrap, which its users
+   link with (alloc8_add_interposer(... STATIC) makes it a usage requirement). */
+typedef int alloc8_pthread_create_fn(pthread_t *restrict, const pthread_attr_t *restrict, void *(*)(void *),
+                                     void *restrict);
+#ifdef ALLOC8_HAVE_C11_THREADS
+typedef int alloc8_thrd_create_fn(thrd_t *, thrd_start_t, void *);
+#endif
+#if ALLOC8_STATIC
+#define ALLOC8_PTHREAD_CREATE __wrap_pthread_create
+#define ALLOC8_THRD_CREATE __wrap_thrd_create
+alloc8_pthread_create_fn __real_pthread_create;
+static alloc8_pthread_create_fn *alloc8_next_pthread_create(void) { return __real_pthread_create; }
+#ifdef ALLOC8_HAVE_C11_THREADS
+alloc8_thrd_create_fn __real_thrd_create;
+static alloc8_thrd_create_fn *alloc8_next_thrd_create(void) { return __real_thrd_create; }
+#endif
+#else
+#define ALLOC8_PTHREAD_CREATE pthread_create
+#define ALLOC8_THRD_CREATE thrd_create
+static alloc8_pthread_create_fn *alloc8_next_pthread_create(void) {
+    static void *_Atomic slot;
+    alloc8_pthread_create_fn *real = NULL;
+    void *fn = alloc8_glue_next("pthread_create", &slot);
+    if (fn != NULL)
+        memcpy(&real, &fn, sizeof fn);
+    return real;
+}
+#ifdef ALLOC8_HAVE_C11_THREADS
+static alloc8_thrd_create_fn *alloc8_next_thrd_create(void) {
+    static void *_Atomic slot;
+    alloc8_thrd_create_fn *real = NULL;
+    void *fn = alloc8_glue_next("thrd_create", &slot);
+    if (fn != NULL)
+        memcpy(&real, &fn, sizeof fn);
+    return real;
+}
+#endif
+#endif
 
+#if ALLOC8_THREAD_HOOKS
 struct alloc8_start {
     void *(*posix_start)(void *);
     int (*c11_start)(void *);
@@ -119,7 +195,6 @@ struct alloc8_start {
 /* The start block comes from the allocator and goes back to it from the new thread, after init. */
 static struct alloc8_start *alloc8_start_block(void *(*posix_start)(void *), int (*c11_start)(void *),
                                                void *arg) {
-    alloc8_mark_threaded(); /* before the new thread can run: the creator is still alone */
     struct alloc8_start *block = alloc8_core_malloc(sizeof *block);
     if (block != NULL) {
         block->posix_start = posix_start;
@@ -141,52 +216,58 @@ static void *alloc8_posix_trampoline(void *raw) {
     struct alloc8_start start = alloc8_thread_begin(raw);
     return start.posix_start(start.arg);
 }
+#endif
 
-ALLOC8_EXPORT int pthread_create(pthread_t *restrict thread, const pthread_attr_t *restrict attr,
-                                 void *(*start_routine)(void *), void *restrict arg) {
-    static void *_Atomic slot;
-    int (*real)(pthread_t *restrict, const pthread_attr_t *restrict, void *(*)(void *), void *restrict);
-    void *fn = alloc8_glue_next("pthread_create", &slot);
-    if (fn == NULL)
+ALLOC8_EXPORT int ALLOC8_PTHREAD_CREATE(pthread_t *restrict thread, const pthread_attr_t *restrict attr,
+                                        void *(*start_routine)(void *), void *restrict arg) {
+    alloc8_pthread_create_fn *real = alloc8_next_pthread_create();
+    if (real == NULL)
         return EAGAIN;
-    memcpy(&real, &fn, sizeof fn);
-    if (!alloc8_hooks_present())
-        return real(thread, attr, start_routine, arg);
-    struct alloc8_start *block = alloc8_start_block(start_routine, NULL, arg);
-    if (block == NULL)
-        return EAGAIN;
-    int rc = real(thread, attr, alloc8_posix_trampoline, block);
-    if (rc != 0)
-        alloc8_core_free(block);
-    return rc;
+    alloc8_mark_threaded(); /* before the new thread can run: the creator is still alone */
+#if ALLOC8_THREAD_HOOKS
+    if (alloc8_hooks_present()) {
+        struct alloc8_start *block = alloc8_start_block(start_routine, NULL, arg);
+        if (block == NULL)
+            return EAGAIN;
+        int rc = real(thread, attr, alloc8_posix_trampoline, block);
+        if (rc != 0)
+            alloc8_core_free(block);
+        return rc;
+    }
+#endif
+    return real(thread, attr, start_routine, arg);
 }
 
 #ifdef ALLOC8_HAVE_C11_THREADS
 /* glibc's thrd_create does not go through pthread_create's public symbol: wrap it too. */
+#if ALLOC8_THREAD_HOOKS
 static int alloc8_c11_trampoline(void *raw) {
     struct alloc8_start start = alloc8_thread_begin(raw);
     return start.c11_start(start.arg);
 }
+#endif
 
-ALLOC8_EXPORT int thrd_create(thrd_t *thr, thrd_start_t func, void *arg) {
-    static void *_Atomic slot;
-    int (*real)(thrd_t *, thrd_start_t, void *);
-    void *fn = alloc8_glue_next("thrd_create", &slot);
-    if (fn == NULL)
+ALLOC8_EXPORT int ALLOC8_THRD_CREATE(thrd_t *thr, thrd_start_t func, void *arg) {
+    alloc8_thrd_create_fn *real = alloc8_next_thrd_create();
+    if (real == NULL)
         return thrd_error;
-    memcpy(&real, &fn, sizeof fn);
-    if (!alloc8_hooks_present())
-        return real(thr, func, arg);
-    struct alloc8_start *block = alloc8_start_block(NULL, func, arg);
-    if (block == NULL)
-        return thrd_nomem;
-    int rc = real(thr, alloc8_c11_trampoline, block);
-    if (rc != thrd_success)
-        alloc8_core_free(block);
-    return rc;
+    alloc8_mark_threaded();
+#if ALLOC8_THREAD_HOOKS
+    if (alloc8_hooks_present()) {
+        struct alloc8_start *block = alloc8_start_block(NULL, func, arg);
+        if (block == NULL)
+            return thrd_nomem;
+        int rc = real(thr, alloc8_c11_trampoline, block);
+        if (rc != thrd_success)
+            alloc8_core_free(block);
+        return rc;
+    }
+#endif
+    return real(thr, func, arg);
 }
 #endif
-#endif /* ALLOC8_NO_THREAD_WRAPPERS */
-#else
+#endif /* ALLOC8_THREAD_WRAPPERS */
+
+#if !ALLOC8_THREAD_HOOKS && !ALLOC8_THREAD_WRAPPERS
 typedef int alloc8_thread_hooks_off; /* ISO C forbids an empty translation unit */
-#endif /* ALLOC8_THREAD_HOOKS */
+#endif

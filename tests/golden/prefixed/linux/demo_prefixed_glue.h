@@ -12,8 +12,22 @@
 #include <string.h>
 #include <stdatomic.h>
 
+/* ALLOC8_STATIC=1 builds the archive for static links: the thread and fork wrappers are named for
+   the linker's --wrap (docs/threads.md, "Static links"). */
+#ifndef ALLOC8_STATIC
+#define ALLOC8_STATIC 0
+#endif
 #define ALLOC8_EXPORT __attribute__((visibility("default")))
 #define ALLOC8_HIDDEN __attribute__((visibility("hidden")))
+/* The glue's thread-locals: initial-exec unless the build chooses another model
+   (alloc8_add_interposer TLS_MODEL; docs/threads.md, "Thread-local storage"). initial-exec is one
+   load from the thread pointer and never calls __tls_get_addr, which may allocate; but a module
+   with any initial-exec thread-local gets all of its TLS in the static block, so it can be
+   dlopen'ed only while that fits the loader's surplus. */
+#ifndef ALLOC8_TLS_MODEL
+#define ALLOC8_TLS_MODEL "initial-exec"
+#endif
+#define ALLOC8_TLS _Thread_local __attribute__((tls_model(ALLOC8_TLS_MODEL)))
 #define ALLOC8_LIKELY(x) __builtin_expect(!!(x), 1)
 #define ALLOC8_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define ALLOC8_COLD __attribute__((cold, noinline))
@@ -46,15 +60,15 @@ static inline void alloc8_entry_unlock(void) { xxmalloc_unlock(); }
 #ifndef ALLOC8_THREAD_HOOKS
 #define ALLOC8_THREAD_HOOKS 1
 #endif
+extern _Atomic int demo_threads_created; /* set to 1 before a second thread runs */
 #if ALLOC8_THREAD_HOOKS
 void xxthread_init(void);
 void xxthread_cleanup(void);
-extern _Atomic int demo_threads_created; /* set to 1 before a second thread runs */
 
 /* Per thread: NEW until the thread's first call (or its start through the pthread_create wrapper)
    runs the init hook, ACTIVE until the cleanup hook ran, then DONE for good. */
 enum { ALLOC8_THREAD_NEW = 0, ALLOC8_THREAD_ACTIVE = 1, ALLOC8_THREAD_DONE = 2 };
-extern ALLOC8_HIDDEN _Thread_local unsigned char alloc8_glue_thread_state;
+extern ALLOC8_HIDDEN ALLOC8_TLS unsigned char alloc8_glue_thread_state;
 #define ALLOC8_THREAD_STATE() alloc8_glue_thread_state
 ALLOC8_HIDDEN void alloc8_glue_thread_attach(void);
 

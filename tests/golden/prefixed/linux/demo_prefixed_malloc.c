@@ -120,7 +120,12 @@ ALLOC8_HIDDEN void *alloc8_glue_next(const char *name, void *_Atomic *slot) {
 }
 
 /* Fork safety: the allocator's locks are held across fork() so the child never inherits a lock
-   taken by a thread that does not exist there. Handlers run serialised by glibc. */
+   taken by a thread that does not exist there. glibc runs the prepare handlers in the reverse order
+   of their registration and the parent and child handlers in order, serialised. The glue's are
+   registered before any other: its prepare runs last, after other libraries' prepare handlers
+   (which may still allocate), and its parent and child handlers first, as glibc's own malloc locks
+   are taken inside fork() after every handler. __register_atfork, in which every pthread_atfork
+   ends, is wrapped for that, so the order holds whichever library's constructor runs first. */
 static int alloc8_fork_locked;
 
 static void alloc8_fork_prepare(void) {
@@ -142,6 +147,39 @@ static void alloc8_fork_child(void) {
     }
 }
 
+typedef int alloc8_register_atfork_fn(void (*)(void), void (*)(void), void (*)(void), void *);
+extern void *__dso_handle __attribute__((visibility("hidden")));
+static pthread_once_t alloc8_fork_once = PTHREAD_ONCE_INIT;
+#if ALLOC8_STATIC
+/* A static archive: the linker's --wrap=__register_atfork sends the calls here. */
+#define ALLOC8_REGISTER_ATFORK __wrap___register_atfork
+alloc8_register_atfork_fn __real___register_atfork;
+static alloc8_register_atfork_fn *alloc8_next_register_atfork(void) { return __real___register_atfork; }
+#else
+#define ALLOC8_REGISTER_ATFORK __register_atfork
+static alloc8_register_atfork_fn *alloc8_next_register_atfork(void) {
+    static void *_Atomic slot;
+    alloc8_register_atfork_fn *real = NULL;
+    void *fn = alloc8_glue_next("__register_atfork", &slot);
+    if (fn != NULL)
+        memcpy(&real, &fn, sizeof fn);
+    return real;
+}
+#endif
+
+static void alloc8_fork_register(void) {
+    alloc8_register_atfork_fn *real = alloc8_next_register_atfork();
+    if (real != NULL)
+        real(alloc8_fork_prepare, alloc8_fork_parent, alloc8_fork_child, __dso_handle);
+}
+
+ALLOC8_EXPORT int ALLOC8_REGISTER_ATFORK(void (*prepare)(void), void (*parent)(void), void (*child)(void),
+                                         void *dso_handle) {
+    pthread_once(&alloc8_fork_once, alloc8_fork_register); /* the glue's handlers first */
+    alloc8_register_atfork_fn *real = alloc8_next_register_atfork();
+    return real != NULL ? real(prepare, parent, child, dso_handle) : ENOMEM;
+}
+
 __attribute__((constructor)) static void alloc8_register_fork_handlers(void) {
-    pthread_atfork(alloc8_fork_prepare, alloc8_fork_parent, alloc8_fork_child);
+    pthread_once(&alloc8_fork_once, alloc8_fork_register);
 }

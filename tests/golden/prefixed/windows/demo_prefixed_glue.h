@@ -67,10 +67,10 @@ static inline void alloc8_entry_unlock(void) { xxmalloc_unlock(); }
 #ifndef ALLOC8_THREAD_HOOKS
 #define ALLOC8_THREAD_HOOKS 1
 #endif
+extern _Atomic int demo_threads_created; /* set to 1 before a second thread runs */
 #if ALLOC8_THREAD_HOOKS
 void xxthread_init(void);
 void xxthread_cleanup(void);
-extern _Atomic int demo_threads_created; /* set to 1 before a second thread runs */
 
 /* Per thread: NEW until the thread's first call (or its start through the pthread_create wrapper)
    runs the init hook, ACTIVE until the cleanup hook ran, then DONE for good. */

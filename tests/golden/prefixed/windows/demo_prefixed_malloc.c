@@ -121,6 +121,8 @@ ALLOC8_EXPORT BOOL demo_prefixed_dll_event(HINSTANCE instance, DWORD reason, voi
 #if ALLOC8_THREAD_HOOKS
     alloc8_glue_threads_dll_event(reason, reserved); /* first: the thread slot exists before any patch */
 #else
+    if (reason == DLL_PROCESS_ATTACH) /* threads.created_flag, set at load with the hooks off too */
+        atomic_store_explicit(&demo_threads_created, 1, memory_order_release);
     (void)reason;
     (void)reserved;
 #endif

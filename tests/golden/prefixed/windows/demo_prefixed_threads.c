@@ -8,8 +8,9 @@
 #if ALLOC8_THREAD_HOOKS
 
 /* How it works (docs/platforms.md):
-   - init: the loader calls DllMain with DLL_THREAD_ATTACH in every thread created while this DLL
-     is loaded, in the new thread, before its start routine: init runs there.
+   - init: the loader sends DLL_THREAD_ATTACH (to the TLS callback below, then DllMain) in every
+     thread created while this DLL is loaded, in the new thread, before its start routine: init
+     runs there.
      Threads that existed before the DLL was loaded (the main thread among them) run it lazily,
      before their first call into the allocator.
    - cleanup: DLL_THREAD_DETACH, in the ending thread, for every thread that ran init (including
@@ -59,6 +60,36 @@ void alloc8_glue_threads_dll_event(DWORD reason, void *reserved) {
         break;
     }
 }
+#if !ALLOC8_STATIC
+
+/* The thread events reach the glue from a TLS callback too (linked into a program, the TLS callback
+   in demo_prefixed_malloc.c passes them all). The loader calls an image's TLS callbacks, in the
+   order of their .CRT$XL* section names, before its entry point: so this one (.CRT$XLB) runs
+   cleanup before mingw-w64's runtime (.CRT$XLD) frees the thread's emulated thread-locals, which the
+   allocator's cleanup may use, and before DllMain. DllMain's call that follows finds the work done. */
+static void NTAPI alloc8_tls_thread_callback(PVOID module, DWORD reason, PVOID reserved) {
+    (void)module;
+    if (reason != DLL_PROCESS_ATTACH) /* DllMain sets the DLL up */
+        alloc8_glue_threads_dll_event(reason, reserved);
+}
+#ifdef _MSC_VER
+#ifdef _WIN64
+#pragma comment(linker, "/INCLUDE:_tls_used")
+#pragma comment(linker, "/INCLUDE:demo_prefixed_tls_thread_callback")
+#else
+#pragma comment(linker, "/INCLUDE:__tls_used")
+#pragma comment(linker, "/INCLUDE:_demo_prefixed_tls_thread_callback")
+#endif
+#pragma const_seg(".CRT$XLB")
+extern const PIMAGE_TLS_CALLBACK demo_prefixed_tls_thread_callback;
+const PIMAGE_TLS_CALLBACK demo_prefixed_tls_thread_callback = alloc8_tls_thread_callback;
+#pragma const_seg()
+#else
+extern const PIMAGE_TLS_CALLBACK demo_prefixed_tls_thread_callback;
+__attribute__((section(".CRT$XLB"), used)) const PIMAGE_TLS_CALLBACK demo_prefixed_tls_thread_callback =
+    alloc8_tls_thread_callback;
+#endif
+#endif /* !ALLOC8_STATIC */
 #else
 typedef int alloc8_thread_hooks_off; /* ISO C forbids an empty translation unit */
 #endif /* ALLOC8_THREAD_HOOKS */
