@@ -25,7 +25,7 @@ GLUE_KEYS = ("mode", "prefix", "cxx", "guarantees", "bootstrap_size", "threads")
 # Files the glue for spec <name> may generate: <name>_<suffix>.c/.h (a heap may not take these names).
 GLUE_FILE_SUFFIXES = ("glue", "malloc", "bootstrap", "cxx", "threads", "zone", "macos")
 GUARANTEE_KEYS = ("alignment", "sets_errno", "free_preserves_errno", "free_accepts_null", "accepts_zero_size",
-                  "alignment_by_size")
+                  "alignment_by_size", "zeroed_from")
 THREAD_KEYS = ("init", "cleanup", "created_flag", "activation", "enabled", "lazy_init")
 # guarantees.sets_errno: entries set ENOMEM on every failure except requests over PTRDIFF_MAX bytes.
 SETS_ERRNO_EXCEPT_OVERSIZE = "except_oversize"
@@ -95,6 +95,7 @@ class Guarantees:
     free_accepts_null: bool = False
     accepts_zero_size: bool = True
     alignment_by_size: bool = False
+    zeroed_from: int = 0  # blocks of at least this many bytes come zero-filled (0: none)
 
     @property
     def glue_sets_errno(self):
@@ -400,11 +401,13 @@ def _one_signature_per_symbol(ck, entries):
 def _guarantees(ck, node):
     g = ck.mapping(node, "guarantees", GUARANTEE_KEYS)
     values = {key: ck.boolean(value, f"guarantees.{key}") for key, value in g.items()
-              if key not in ("alignment", "sets_errno")}
+              if key not in ("alignment", "sets_errno", "zeroed_from")}
     if "sets_errno" in g:
         values["sets_errno"] = _sets_errno(ck, g["sets_errno"])
     if "alignment" in g:
         values["alignment"] = ck.integer(g["alignment"], "guarantees.alignment", 8, 4096, power_of_two=True)
+    if "zeroed_from" in g:
+        values["zeroed_from"] = ck.integer(g["zeroed_from"], "guarantees.zeroed_from", 1, 1 << 62)
     return Guarantees(**values)
 
 

@@ -4,22 +4,10 @@
 #define ALLOC8_TEST_DEMO_CHECK_H
 
 #include "demo_allocator.h"
+#include "check.h"
 
 #include <stdio.h>
 #include <windows.h>
-
-static int failures, checks;
-
-/* CHECK(condition, printf-style message): counts the check; prints the message when it fails. */
-#define CHECK(cond, ...)                                                                                     \
-    do {                                                                                                     \
-        checks++;                                                                                            \
-        if (!(cond)) {                                                                                       \
-            failures++;                                                                                      \
-            printf("FAIL: " __VA_ARGS__);                                                                    \
-            printf("\n");                                                                                    \
-        }                                                                                                    \
-    } while (0)
 
 static void (*stats_get)(struct alloc8_demo_stats *);
 static void (*thread_get)(struct alloc8_demo_thread *);

@@ -8,23 +8,12 @@
 #include "alloc8/current.h"
 #include "alloc8/gc.h"
 #include "alloc8/registry.h"
+#include "check.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <windows.h>
-
-static int failures, checks;
-
-#define CHECK(cond, ...)                                                                                     \
-    do {                                                                                                     \
-        checks++;                                                                                            \
-        if (!(cond)) {                                                                                       \
-            failures++;                                                                                      \
-            printf("FAIL: " __VA_ARGS__);                                                                    \
-            printf("\n");                                                                                    \
-        }                                                                                                    \
-    } while (0)
 
 enum { BLOCKS = 20000 };
 

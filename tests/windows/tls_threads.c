@@ -11,6 +11,7 @@
  * Usage: tls_threads.exe <interposer DLL>     (the DLL mode)
  *        tls_threads.exe                      (built with TLS_ALLOC_STATIC=1: the link-time mode) */
 #include "tls_alloc.h"
+#include "check.h"
 
 #include <malloc.h>
 #include <process.h>
@@ -21,18 +22,6 @@
 #include <windows.h>
 
 enum { WAVES = 2, PER_KIND = 4, THREADS = 2 * PER_KIND, ROUNDS = 3000, SLOTS = 48, EARLY = 8 };
-
-static int failures, checks;
-
-#define CHECK(cond, ...)                                                                                     \
-    do {                                                                                                     \
-        checks++;                                                                                            \
-        if (!(cond)) {                                                                                       \
-            failures++;                                                                                      \
-            printf("FAIL: " __VA_ARGS__);                                                                    \
-            printf("\n");                                                                                    \
-        }                                                                                                    \
-    } while (0)
 
 static void (*stats_get)(struct tls_alloc_stats *);
 static void (*thread_get)(struct tls_alloc_thread *);
