@@ -77,13 +77,13 @@ static void alloc8_thread_attach(int started_by_wrapper) {
     if (!atomic_load_explicit(&alloc8_glue_thread_key_ok, memory_order_acquire) ||
         ALLOC8_THREAD_STATE() != ALLOC8_THREAD_NEW)
         return;
+    if (!started_by_wrapper && !pthread_main_np())
+        alloc8_mark_threaded(); /* a thread made by the system, or before this library was loaded */
     if (!alloc8_hooks_present()) {
         alloc8_thread_value_set(ALLOC8_THREAD_DONE);
         return;
     }
     alloc8_thread_value_set(ALLOC8_THREAD_ACTIVE); /* first: calls made by init must not recurse */
-    if (!started_by_wrapper && !pthread_main_np())
-        alloc8_mark_threaded(); /* a thread made by the system, or before this library was loaded */
     xxthread_init();
 }
 
@@ -119,9 +119,9 @@ static void *alloc8_thread_trampoline(void *raw) {
 
 static int alloc8_macos_pthread_create(pthread_t *restrict thread, const pthread_attr_t *restrict attr,
                                        void *(*start_routine)(void *), void *restrict arg) {
+    alloc8_mark_threaded(); /* before the new thread can run: the creator is still alone */
     if (!alloc8_hooks_present())
         return pthread_create(thread, attr, start_routine, arg);
-    alloc8_mark_threaded(); /* before the new thread can run: the creator is still alone */
     struct alloc8_start *block = alloc8_core_malloc(sizeof *block);
     if (block == NULL)
         return EAGAIN;
