@@ -236,13 +236,15 @@ typedef int alloc8_register_atfork_fn(void (*)(void), void (*)(void), void (*)(v
 extern void *__dso_handle __attribute__((visibility("hidden")));
 static pthread_once_t alloc8_fork_once = PTHREAD_ONCE_INIT;
 #if ALLOC8_STATIC
-/* A static archive: the linker's --wrap=__register_atfork sends the calls here. */
 #define ALLOC8_REGISTER_ATFORK __wrap___register_atfork
-alloc8_register_atfork_fn __real___register_atfork;
-static alloc8_register_atfork_fn *alloc8_next_register_atfork(void) { return __real___register_atfork; }
 #else
 #define ALLOC8_REGISTER_ATFORK __register_atfork
-static alloc8_register_atfork_fn *alloc8_next_register_atfork(void) {
+#endif
+#if ALLOC8_STATIC
+alloc8_register_atfork_fn __real___register_atfork;
+static alloc8_register_atfork_fn *alloc8_next___register_atfork(void) { return __real___register_atfork; }
+#else
+static alloc8_register_atfork_fn *alloc8_next___register_atfork(void) {
     static void *_Atomic slot;
     alloc8_register_atfork_fn *real = NULL;
     void *fn = alloc8_glue_next("__register_atfork", &slot);
@@ -253,7 +255,7 @@ static alloc8_register_atfork_fn *alloc8_next_register_atfork(void) {
 #endif
 
 static void alloc8_fork_register(void) {
-    alloc8_register_atfork_fn *real = alloc8_next_register_atfork();
+    alloc8_register_atfork_fn *real = alloc8_next___register_atfork();
     if (real != NULL)
         real(alloc8_fork_prepare, alloc8_fork_parent, alloc8_fork_child, __dso_handle);
 }
@@ -261,7 +263,7 @@ static void alloc8_fork_register(void) {
 ALLOC8_EXPORT int ALLOC8_REGISTER_ATFORK(void (*prepare)(void), void (*parent)(void), void (*child)(void),
                                          void *dso_handle) {
     pthread_once(&alloc8_fork_once, alloc8_fork_register); /* the glue's handlers first */
-    alloc8_register_atfork_fn *real = alloc8_next_register_atfork();
+    alloc8_register_atfork_fn *real = alloc8_next___register_atfork();
     return real != NULL ? real(prepare, parent, child, dso_handle) : ENOMEM;
 }
 

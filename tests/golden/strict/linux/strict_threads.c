@@ -152,15 +152,14 @@ typedef int alloc8_thrd_create_fn(thrd_t *, thrd_start_t, void *);
 #if ALLOC8_STATIC
 #define ALLOC8_PTHREAD_CREATE __wrap_pthread_create
 #define ALLOC8_THRD_CREATE __wrap_thrd_create
-alloc8_pthread_create_fn __real_pthread_create;
-static alloc8_pthread_create_fn *alloc8_next_pthread_create(void) { return __real_pthread_create; }
-#ifdef ALLOC8_HAVE_C11_THREADS
-alloc8_thrd_create_fn __real_thrd_create;
-static alloc8_thrd_create_fn *alloc8_next_thrd_create(void) { return __real_thrd_create; }
-#endif
 #else
 #define ALLOC8_PTHREAD_CREATE pthread_create
 #define ALLOC8_THRD_CREATE thrd_create
+#endif
+#if ALLOC8_STATIC
+alloc8_pthread_create_fn __real_pthread_create;
+static alloc8_pthread_create_fn *alloc8_next_pthread_create(void) { return __real_pthread_create; }
+#else
 static alloc8_pthread_create_fn *alloc8_next_pthread_create(void) {
     static void *_Atomic slot;
     alloc8_pthread_create_fn *real = NULL;
@@ -169,7 +168,12 @@ static alloc8_pthread_create_fn *alloc8_next_pthread_create(void) {
         memcpy(&real, &fn, sizeof fn);
     return real;
 }
+#endif
 #ifdef ALLOC8_HAVE_C11_THREADS
+#if ALLOC8_STATIC
+alloc8_thrd_create_fn __real_thrd_create;
+static alloc8_thrd_create_fn *alloc8_next_thrd_create(void) { return __real_thrd_create; }
+#else
 static alloc8_thrd_create_fn *alloc8_next_thrd_create(void) {
     static void *_Atomic slot;
     alloc8_thrd_create_fn *real = NULL;
