@@ -1,7 +1,7 @@
 # alloc8.cmake: build-system integration for alloc8.
 #
 #   alloc8_add_interposer(<target> SPEC <spec.yaml> [SOURCES <allocator sources>...] [PLATFORM <p>]
-#                         [STATIC] [THREAD_HOOKS ON|OFF] [TLS_MODEL <model>])
+#                         [STATIC] [THREAD_HOOKS ON|OFF] [TLS_MODEL <model>] [CHECK_ENTRIES ON|OFF])
 #
 # generates the glue for <spec.yaml> at build time (again whenever the spec, a template or the
 # generator changes) and builds it together with SOURCES into the shared library <target>
@@ -16,6 +16,14 @@
 # library then needs all of its TLS in the static block: dlopen works only while that fits the
 # loader's surplus). TLS_MODEL global-dynamic builds a library that dlopen can always load
 # (docs/threads.md, "Thread-local storage").
+#
+# CHECK_ENTRIES (default ON; Linux): before linking, `alloc8-gen --check-entries` reads the objects
+# of SOURCES (objdump, from binutils) and fails the build with one line per entry that reaches,
+# through the functions it calls, a name the glue exports (malloc, __libc_malloc, ...) or a libc
+# function that allocates through it (strdup, fopen, printf, ...): such a call comes back into the
+# allocator, usually under its own lock, and the first program it serves hangs (docs/spec.md,
+# "Where an allocator may get its memory"). entry.init is not checked (its calls are served from the
+# bootstrap area). CHECK_ENTRIES OFF skips the check, for a path that can never run.
 #
 # Thread hooks (the spec's `threads:` section), by its `activation`:
 #   runtime  compiled in; the hooks are weak symbols, absent hooks cost nothing at run time.
@@ -154,7 +162,7 @@ macro(_alloc8_check_arguments fn)
 endmacro()
 
 function(alloc8_add_interposer target)
-  cmake_parse_arguments(PARSE_ARGV 1 A8 "STATIC" "SPEC;PLATFORM;THREAD_HOOKS;TLS_MODEL" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 A8 "STATIC" "SPEC;PLATFORM;THREAD_HOOKS;TLS_MODEL;CHECK_ENTRIES" "SOURCES")
   _alloc8_check_arguments(alloc8_add_interposer)
   set(out_dir "${CMAKE_CURRENT_BINARY_DIR}/alloc8/${target}")
   _alloc8_generate(${target} "${spec}" ${A8_PLATFORM} "${out_dir}" a8)
@@ -258,10 +266,35 @@ function(alloc8_add_interposer target)
       endif()
     endforeach()
   endif()
+  if(NOT DEFINED A8_CHECK_ENTRIES)
+    set(A8_CHECK_ENTRIES ON)
+  endif()
+  if(A8_CHECK_ENTRIES AND A8_SOURCES AND A8_PLATFORM STREQUAL "linux" AND CMAKE_SYSTEM_NAME STREQUAL "Linux")
+    # No entry may call back into the glue (docs/spec.md, "Where an allocator may get its memory"):
+    # the objects of SOURCES are read before every link; the glue's own objects are left out.
+    alloc8_generator_command(gen)
+    set(objdump "")
+    if(CMAKE_OBJDUMP)
+      set(objdump --objdump "${CMAKE_OBJDUMP}")
+    endif()
+    string(REPLACE "." "[.]" glue_dir "/alloc8/${target}/${A8_PLATFORM}/") # target names: [A-Za-z0-9_.+-]
+    string(REPLACE "+" "[+]" glue_dir "${glue_dir}")
+    add_custom_command(TARGET ${target} PRE_LINK
+      COMMAND ${gen} "${spec}" --platform linux ${objdump}
+              --check-entries "$<FILTER:$<TARGET_OBJECTS:${target}>,EXCLUDE,${glue_dir}>"
+      COMMENT "alloc8: checking that the entries of ${target} never call back into the glue (CHECK_ENTRIES)"
+      COMMAND_EXPAND_LISTS VERBATIM)
+  endif()
   if(CMAKE_SYSTEM_NAME STREQUAL "Linux" AND NOT A8_STATIC)
     # -z defs: a missing entry point is a link error, not a crash at load time;
     # -z nodelete: an allocator must never be unloaded while its blocks are alive.
     target_link_options(${target} PRIVATE "LINKER:-z,defs" "LINKER:-z,nodelete")
+    # the library's own references to glibc's __libc_* names, which the glue defines, go to traps
+    # that stop with a message (docs/spec.md, "Where an allocator may get its memory")
+    string(REPLACE "," ";" self_wrapped "${a8_self_wraps}")
+    foreach(name IN LISTS self_wrapped)
+      target_link_options(${target} PRIVATE "LINKER:--wrap=${name}")
+    endforeach()
   endif()
 endfunction()
 

@@ -2,7 +2,8 @@
 # Install the Debian packages alloc8 needs, if any are missing. Safe to run repeatedly.
 set -euo pipefail
 packages=(
-  cmake make gcc g++ clang binutils            # build
+  cmake make gcc g++ clang binutils            # build (binutils: objdump, for alloc8_add_interposer's entry check)
+  binutils-aarch64-linux-gnu                   # the entry check's test on aarch64 objects (linux.check_entries.aarch64)
   python3 python3-jinja2 python3-yaml          # the generator
   git                                          # real-program tests
   libgc-dev pkg-config                         # the runtime's GC support (Boehm GC)

@@ -6,7 +6,7 @@ import os
 import sys
 import tempfile
 
-from . import __version__, platforms, render
+from . import __version__, entrycheck, platforms, render
 from .errors import SpecError, UsageError, printable
 from .spec import PLATFORMS, load_spec
 
@@ -20,10 +20,14 @@ examples:
       print facts build systems need (thread-hook activation, ...) as key=value lines
   alloc8-gen spec/allocator.yaml --out generated --check
       exit 1 and list the files that are stale or missing (for CI)
+  alloc8-gen spec/allocator.yaml --platform linux --check-entries build/*.o
+      read the allocator's object files (objdump) and exit 2 if an entry calls a name the glue
+      exports (malloc, __libc_malloc, ...) or a libc function that allocates (strdup, fopen, ...)
   python3 -m alloc8gen spec/allocator.yaml      (with gen/ on PYTHONPATH)
 
 exit status: 0 done (or up to date), 1 --check found stale or missing files,
-             2 the spec or the command line is wrong (file:line: what; expected what)
+             2 the spec or the command line is wrong (file:line: what; expected what), or
+               --check-entries found an entry that calls back into the glue (one line each)
 """
 
 
@@ -49,6 +53,12 @@ def _parser():
                       help="write nothing; print the paths of the files that would be written")
     mode.add_argument("--describe", action="store_true",
                       help="write nothing; print key=value facts about the spec for build systems")
+    mode.add_argument("--check-entries", nargs="*", metavar="OBJ",
+                      help="write nothing; read the allocator's object files and exit 2 if an entry "
+                           "calls back into the glue (Linux; docs/spec.md, \"Where an allocator may get "
+                           "its memory\")")
+    p.add_argument("--objdump", metavar="PROGRAM", default="objdump",
+                   help="the objdump that --check-entries runs (default: %(default)s)")
     p.add_argument("--version", action="version", version=f"alloc8-gen {__version__}")
     return p
 
@@ -82,6 +92,8 @@ def _say(stream, line):
 
 def _run(args):
     spec = load_spec(args.spec)
+    if args.check_entries is not None:
+        return _check_entries(spec, args)
     chosen, notes = platforms.selected(spec, args.platform)
     for note in notes:
         _say(sys.stderr, printable(note))
@@ -101,6 +113,26 @@ def _run(args):
     encoded = [(path, text.encode("utf-8")) for path, text in files]
     for path, data in encoded:
         _write(path, data)
+    return 0
+
+
+def _check_entries(spec, args):
+    """--check-entries: one line per call path from an entry back into the glue; exit 2 if any."""
+    if args.platform not in ("linux", "all"):
+        raise UsageError(f"--check-entries checks the Linux glue; --platform {args.platform} has no such check")
+    if not spec.glue:
+        raise UsageError(f"{spec.file_name} has no 'entry' (it describes only a heap): there are no entries to check")
+    platforms.selected(spec, "linux")  # the spec must list linux
+    result = entrycheck.check(spec, args.check_entries, args.objdump)
+    for line in result.notes + result.findings:
+        _say(sys.stderr, printable(line))
+    if result.findings:
+        n = len(result.findings)
+        _say(sys.stderr, f"alloc8: {n} call{'s' if n > 1 else ''} from the entries of {spec.file_name} "
+                         f"come{'' if n > 1 else 's'} back into the glue (docs/spec.md, \"Where an allocator may "
+                         "get its memory\"); if such a path can never run, pass CHECK_ENTRIES OFF to "
+                         "alloc8_add_interposer to build without this check")
+        return 2
     return 0
 
 

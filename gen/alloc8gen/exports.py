@@ -15,6 +15,20 @@ LIBC_ALIASES = (
     ("__libc_realloc", "realloc"), ("__libc_memalign", "memalign"), ("__libc_valloc", "valloc"),
     ("__libc_pvalloc", "pvalloc"), ("__libc_mallinfo", "mallinfo"), ("__libc_mallopt", "mallopt"),
 )
+# Their C signatures, for the traps that stop an allocator calling them on itself
+# (templates/linux/malloc.c.j2): return type as written before the name, parameters, their names.
+LIBC_ALIAS_SIGNATURES = {
+    "__libc_malloc": ("void *", ("size_t size",), ("size",)),
+    "__libc_free": ("void ", ("void *ptr",), ("ptr",)),
+    "__libc_calloc": ("void *", ("size_t count", "size_t size"), ("count", "size")),
+    "__libc_realloc": ("void *", ("void *ptr", "size_t size"), ("ptr", "size")),
+    "__libc_memalign": ("void *", ("size_t alignment", "size_t size"), ("alignment", "size")),
+    "__libc_valloc": ("void *", ("size_t size",), ("size",)),
+    "__libc_pvalloc": ("void *", ("size_t size",), ("size",)),
+    "__libc_mallinfo": ("struct mallinfo ", ("void",), ()),
+    "__libc_mallopt": ("int ", ("int param", "int value"), ("param", "value")),
+}
+assert set(LIBC_ALIAS_SIGNATURES) == {a for a, _ in LIBC_ALIASES}
 
 
 # macOS: the functions interposed through dyld's __DATA,__interpose section, each with its
@@ -141,6 +155,19 @@ def exported_c_names(mode, prefix):
 
 # Thread creation functions the thread-hook glue wraps (spec: threads), exported unversioned.
 THREAD_WRAPPERS = ("pthread_create", "thrd_create")
+
+
+def deepbind_rebound_names():
+    """Linux, interpose mode: every name the glue may define in front of glibc's (the malloc family,
+    glibc's extras and aliases, the C++ operators, the thread and fork wrappers, dlopen itself).
+    A library loaded with RTLD_DEEPBIND gets its references to them pointed at the interposer's
+    definitions (templates/linux/dlopen.c.j2); names a given library does not define are skipped at
+    run time. Sorted, for a binary search."""
+    names = set(MALLOC_API) | set(GLIBC_EXTRAS) | {a for a, _ in LIBC_ALIASES}
+    names.update(op.mangled("m") for op in CXX_OPERATORS)
+    names.update(THREAD_WRAPPERS)
+    names.update(("__register_atfork", "dlopen"))
+    return sorted(names)
 
 
 def reserved_names(mode, prefix, cxx, threads=False):

@@ -30,6 +30,9 @@ def _glue_files(spec, platform):
     if platform == "macos" and spec.mode == "interpose":
         # the malloc zone that makes the allocator the default zone (docs/platforms.md)
         files += [(f"{name}_macos.h", "macos/macos.h.j2"), (f"{name}_zone.c", "macos/zone.c.j2")]
+    if platform == "linux" and spec.mode == "interpose":
+        # dlopen with RTLD_DEEPBIND (docs/spec.md): the libraries it loads use the interposer too
+        files.append((f"{name}_dlopen.c", "linux/dlopen.c.j2"))
     if spec.has("init"):
         files.append((f"{name}_bootstrap.c", "common/bootstrap.c.j2"))
     if spec.cxx and platform != "windows":  # Windows: operator new calls the CRT's malloc, which is patched
@@ -52,6 +55,7 @@ def describe(spec):
         f"heap={spec.heap.name if spec.heap else 'none'}",
         f"heap_fallback={spec.heap.fallback if spec.heap else 'none'}",
         f"static_wraps={','.join(static_wraps(spec))}",
+        f"self_wraps={','.join(a for a, _ in spec.libc_aliases)}",
     ]
 
 

@@ -32,11 +32,13 @@ def render(spec, platform):
         "platform": platform,
         "version": __version__,
         "libc_aliases": exports.LIBC_ALIASES,
+        "libc_alias_signatures": exports.LIBC_ALIAS_SIGNATURES,
         "cxx_operators": exports.CXX_OPERATORS,
         "crt_functions": [_crt_function(n, r) for n, r in exports.WINDOWS_CRT_FUNCTIONS],
         "crt_dlls": exports.WINDOWS_CRT_DLLS,
         "crt_imports": exports.WINDOWS_CRT_IMPORTS,
         "macos_interposed": [{"name": n, "replacement": r} for n, r in exports.MACOS_INTERPOSED],
+        "deepbind_names": exports.deepbind_rebound_names(),
     }
     return [(path, env.get_template(template).render(context))
             for path, template in platforms.outputs(spec, platform)]

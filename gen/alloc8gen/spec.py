@@ -185,6 +185,16 @@ class Spec:
         leaves them to glibc instead of answering them itself."""
         return "malloc" in self.entries and self.entries["malloc"].symbol == "__libc_malloc"
 
+    @property
+    def libc_aliases(self):
+        """glibc's __libc_* names the glue defines (interpose mode), as (alias, target) pairs: not
+        the ones the allocator's entries are (kept), nor glibc's extras where glibc serves."""
+        if self.mode != "interpose":
+            return []
+        extras = ("mallinfo", "mallopt") if self.glibc_serves else ()
+        return [(alias, target) for alias, target in exports.LIBC_ALIASES
+                if alias not in self.kept and target not in extras]
+
     def has(self, role):
         return role in self.entries
 

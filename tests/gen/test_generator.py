@@ -80,13 +80,15 @@ class Generator(unittest.TestCase):
         self.assertIn("void *malloc(size_t size) {", source)
 
     def test_outputs_per_spec(self):
-        self.assertEqual(sorted(self.files(MINIMAL)), ["linux/mini_cxx.c", "linux/mini_glue.h", "linux/mini_malloc.c"])
+        self.assertEqual(sorted(self.files(MINIMAL)),
+                         ["linux/mini_cxx.c", "linux/mini_dlopen.c", "linux/mini_glue.h", "linux/mini_malloc.c"])
         no_cxx = self.files(MINIMAL + "cxx: false\n")
         self.assertNotIn("linux/mini_cxx.c", no_cxx)
         with_init = self.files(MINIMAL.replace("entry:\n", "entry:\n  init: my_init\n"))
         self.assertIn("linux/mini_bootstrap.c", with_init)
         prefixed = self.files(MINIMAL + "mode: prefixed\nprefix: mini_\n")
         self.assertIn("linux/mini.h", prefixed)
+        self.assertNotIn("linux/mini_dlopen.c", prefixed)  # a prefixed library leaves dlopen alone
         self.assertIn("void *mini_malloc(size_t size)", prefixed["linux/mini_malloc.c"])
         self.assertNotIn("__libc_malloc", prefixed["linux/mini_malloc.c"])
 

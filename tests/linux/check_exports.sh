@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The interposer must export exactly the malloc family, glibc's extras and aliases, and the 20
-# C++ operators, all WITHOUT a symbol version (so versioned references such as
+# The interposer must export exactly the malloc family, glibc's extras and aliases, the 20 C++
+# operators and (x86-64) dlopen, for RTLD_DEEPBIND (templates/linux/dlopen.c.j2), all WITHOUT a symbol version (so versioned references such as
 # aligned_alloc@GLIBC_2.16 bind to them), and nothing of the glue's internals. It must not need
 # any __pthread_* symbol (glibc 2.34 and later export none; a library that does fails to load).
 # Usage: check_exports.sh <lib.so> [extra allowed symbol...]
@@ -15,6 +15,7 @@ _ZnwmSt11align_val_tRKSt9nothrow_t _ZnamSt11align_val_tRKSt9nothrow_t
 _ZdlPv _ZdaPv _ZdlPvRKSt9nothrow_t _ZdaPvRKSt9nothrow_t _ZdlPvm _ZdaPvm
 _ZdlPvSt11align_val_t _ZdaPvSt11align_val_t _ZdlPvSt11align_val_tRKSt9nothrow_t
 _ZdaPvSt11align_val_tRKSt9nothrow_t _ZdlPvmSt11align_val_t _ZdaPvmSt11align_val_t $*"
+if [ "$(uname -m)" = x86_64 ]; then expected="$expected dlopen"; fi
 fail=0
 # Defined dynamic symbols, as "name" (readelf prints name@VERSION for versioned ones).
 defined=$(readelf --dyn-syms -W "$lib" | awk '$7 != "UND" && ($5 == "GLOBAL" || $5 == "WEAK") && $8 != "" {print $8}' | sort -u)

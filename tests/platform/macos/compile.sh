@@ -50,4 +50,21 @@ for spec in "${specs[@]}"; do
 done
 
 run_queue "macos compile check"
+
+# threads.created_flag with the hooks compiled out: the pthread_create interposer still sets it
+flagged=0
+for spec in "${specs[@]}"; do
+  grep -Eq '^ *created_flag:' "$spec" || continue
+  out="$work/gen/$(basename "$spec" .yaml)"
+  for src in "$out"/macos/*_threads.c; do
+    expanded=$(clang -target arm64-apple-macos11 -std=c11 -E -nostdinc -isystem "$resource/include" \
+               -isystem "$here" -DALLOC8_THREAD_HOOKS=0 -I"$out/macos" "$src")
+    if ! grep -q "_interpose_pthread_create" <<<"$expanded" || ! grep -q "alloc8_mark_threaded();" <<<"$expanded"; then
+      echo "FAIL: $(basename "$src") with ALLOC8_THREAD_HOOKS=0 does not interpose pthread_create to set created_flag"
+      exit 1
+    fi
+    flagged=$((flagged + 1))
+  done
+done
+[ "$flagged" -gt 0 ] || { echo "FAIL: no macOS spec binds threads.created_flag"; exit 1; }
 echo "macos compile check: $count compilations (${#specs[@]} specs; x86_64 and arm64) without a warning"

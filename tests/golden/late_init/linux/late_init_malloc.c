@@ -167,6 +167,77 @@ __typeof__(mallinfo) __libc_mallinfo ALLOC8_ALIAS(mallinfo);
 __typeof__(mallopt) __libc_mallopt ALLOC8_ALIAS(mallopt);
 #pragma GCC diagnostic pop
 
+#if !ALLOC8_STATIC
+/* The allocator's own calls to those __libc_* names: alloc8_add_interposer links the library with
+   --wrap=<name> for each (alloc8-gen --describe: self_wraps), so its objects' references to them
+   land here, while the definitions above stay what other modules get. An allocator that calls
+   __libc_malloc means glibc's malloc, but here it is the allocator itself, and the call would
+   come back into it, under its own lock: stop with a message instead of hanging (docs/spec.md,
+   "Where an allocator may get its memory"). */
+ALLOC8_COLD ALLOC8_HIDDEN __attribute__((noreturn)) void alloc8_glue_self_call(const char *name, const void *caller) {
+    Dl_info info;
+    char from[512], line[1024];
+    memset(&info, 0, sizeof info);
+    if (dladdr(caller, &info) != 0 && info.dli_sname != NULL) /* only exported functions have a name here */
+        snprintf(from, sizeof from, "%s", info.dli_sname);
+    else if (info.dli_fname != NULL)
+        snprintf(from, sizeof from, "the allocator (at %s+0x%lx: addr2line -f -e %s 0x%lx names the function)",
+                 info.dli_fname, (unsigned long)((uintptr_t)caller - (uintptr_t)info.dli_fbase), info.dli_fname,
+                 (unsigned long)((uintptr_t)caller - (uintptr_t)info.dli_fbase));
+    else
+        snprintf(from, sizeof from, "the allocator");
+    int length = snprintf(line, sizeof line,
+                          "alloc8: %s calls %s, which is this interposer's own (it exports glibc's __libc_* "
+                          "names, as glibc does): the call would come back into the allocator (a deadlock under "
+                          "its lock, or an endless recursion). Get memory from mmap, from glibc's malloc through "
+                          "dlsym(RTLD_NEXT, \"malloc\"), or from a bootstrap area set up in entry.init.\n",
+                          from, name);
+    if (length > 0)
+        (void)!write(2, line, (size_t)length < sizeof line ? (size_t)length : sizeof line - 1);
+    abort();
+}
+
+ALLOC8_HIDDEN void *__wrap___libc_malloc(size_t size) {
+    (void)size;
+    alloc8_glue_self_call("__libc_malloc", __builtin_return_address(0));
+}
+ALLOC8_HIDDEN void __wrap___libc_free(void *ptr) {
+    (void)ptr;
+    alloc8_glue_self_call("__libc_free", __builtin_return_address(0));
+}
+ALLOC8_HIDDEN void *__wrap___libc_calloc(size_t count, size_t size) {
+    (void)count;
+    (void)size;
+    alloc8_glue_self_call("__libc_calloc", __builtin_return_address(0));
+}
+ALLOC8_HIDDEN void *__wrap___libc_realloc(void *ptr, size_t size) {
+    (void)ptr;
+    (void)size;
+    alloc8_glue_self_call("__libc_realloc", __builtin_return_address(0));
+}
+ALLOC8_HIDDEN void *__wrap___libc_memalign(size_t alignment, size_t size) {
+    (void)alignment;
+    (void)size;
+    alloc8_glue_self_call("__libc_memalign", __builtin_return_address(0));
+}
+ALLOC8_HIDDEN void *__wrap___libc_valloc(size_t size) {
+    (void)size;
+    alloc8_glue_self_call("__libc_valloc", __builtin_return_address(0));
+}
+ALLOC8_HIDDEN void *__wrap___libc_pvalloc(size_t size) {
+    (void)size;
+    alloc8_glue_self_call("__libc_pvalloc", __builtin_return_address(0));
+}
+ALLOC8_HIDDEN struct mallinfo __wrap___libc_mallinfo(void) {
+    alloc8_glue_self_call("__libc_mallinfo", __builtin_return_address(0));
+}
+ALLOC8_HIDDEN int __wrap___libc_mallopt(int param, int value) {
+    (void)param;
+    (void)value;
+    alloc8_glue_self_call("__libc_mallopt", __builtin_return_address(0));
+}
+#endif
+
 /* dlsym may allocate (glibc before 2.34 callocs a per-thread dlerror buffer; later versions only
    for a failed lookup). That is safe: nothing the malloc family calls leads back here. */
 ALLOC8_HIDDEN void *alloc8_glue_next(const char *name, void *_Atomic *slot) {

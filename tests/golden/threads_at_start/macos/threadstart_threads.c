@@ -5,10 +5,33 @@
  */
 #include "threadstart_glue.h"
 
-#if ALLOC8_THREAD_HOOKS
-#include <limits.h>
+#define ALLOC8_THREAD_WRAPPERS ALLOC8_THREAD_HOOKS
+#ifdef ALLOC8_NO_THREAD_WRAPPERS
+#undef ALLOC8_THREAD_WRAPPERS
+#define ALLOC8_THREAD_WRAPPERS 0
+#endif
+
+#if ALLOC8_THREAD_HOOKS || ALLOC8_THREAD_WRAPPERS
 #include <mach-o/dyld-interposing.h>
 #include <pthread.h>
+#endif
+
+#if !ALLOC8_THREAD_HOOKS && ALLOC8_THREAD_WRAPPERS
+/* The hooks are compiled out: the wrapper only sets threads.created_flag. */
+static void alloc8_mark_threaded(void) {
+}
+
+static int alloc8_macos_pthread_create(pthread_t *restrict thread, const pthread_attr_t *restrict attr,
+                                       void *(*start_routine)(void *), void *restrict arg) {
+    alloc8_mark_threaded(); /* before the new thread can run: the creator is still alone */
+    return pthread_create(thread, attr, start_routine, arg);
+}
+
+DYLD_INTERPOSE(alloc8_macos_pthread_create, pthread_create)
+#endif
+
+#if ALLOC8_THREAD_HOOKS
+#include <limits.h>
 
 /* How it works (docs/platforms.md, as on Linux: docs/threads.md):
    - init: threads started through pthread_create (interposed below) run it before their start
@@ -100,7 +123,7 @@ __attribute__((destructor)) static void alloc8_thread_at_exit(void) {
     alloc8_thread_detach();
 }
 
-#ifndef ALLOC8_NO_THREAD_WRAPPERS
+#if ALLOC8_THREAD_WRAPPERS
 /* ---- pthread_create: init in the new thread before its start routine ---------------------------
    Interposed like the malloc family. Inside this library pthread_create is still libSystem's, so
    the wrapper calls it by name. It needs nothing initialised: the start block comes from the
@@ -138,7 +161,8 @@ static int alloc8_macos_pthread_create(pthread_t *restrict thread, const pthread
 _Static_assert(__builtin_types_compatible_p(__typeof__(alloc8_macos_pthread_create), __typeof__(pthread_create)),
                "the replacement has the type of pthread_create");
 DYLD_INTERPOSE(alloc8_macos_pthread_create, pthread_create)
-#endif /* ALLOC8_NO_THREAD_WRAPPERS */
-#else
-typedef int alloc8_thread_hooks_off; /* ISO C forbids an empty translation unit */
+#endif /* ALLOC8_THREAD_WRAPPERS */
 #endif /* ALLOC8_THREAD_HOOKS */
+#if !ALLOC8_THREAD_HOOKS && !ALLOC8_THREAD_WRAPPERS
+typedef int alloc8_thread_hooks_off; /* ISO C forbids an empty translation unit */
+#endif

@@ -5,10 +5,37 @@
  */
 #include "threadlib_glue.h"
 
-#if ALLOC8_THREAD_HOOKS
-#include <limits.h>
+/* threads.created_flag: the pthread_create wrapper below sets it before a second thread runs, with
+   the hooks on or off (compiled out, or weak and absent). */
+#define ALLOC8_THREAD_WRAPPERS 1
+#ifdef ALLOC8_NO_THREAD_WRAPPERS
+#undef ALLOC8_THREAD_WRAPPERS
+#define ALLOC8_THREAD_WRAPPERS 0
+#endif
+
+#if ALLOC8_THREAD_HOOKS || ALLOC8_THREAD_WRAPPERS
 #include <mach-o/dyld-interposing.h>
 #include <pthread.h>
+#endif
+
+#if !ALLOC8_THREAD_HOOKS && ALLOC8_THREAD_WRAPPERS
+/* The hooks are compiled out: the wrapper only sets threads.created_flag. */
+static void alloc8_mark_threaded(void) {
+    if (atomic_load_explicit(&demo_threads_created, memory_order_relaxed) == 0)
+        atomic_store_explicit(&demo_threads_created, 1, memory_order_release);
+}
+
+static int alloc8_macos_pthread_create(pthread_t *restrict thread, const pthread_attr_t *restrict attr,
+                                       void *(*start_routine)(void *), void *restrict arg) {
+    alloc8_mark_threaded(); /* before the new thread can run: the creator is still alone */
+    return pthread_create(thread, attr, start_routine, arg);
+}
+
+DYLD_INTERPOSE(alloc8_macos_pthread_create, pthread_create)
+#endif
+
+#if ALLOC8_THREAD_HOOKS
+#include <limits.h>
 
 /* How it works (docs/platforms.md, as on Linux: docs/threads.md):
    - init: threads started through pthread_create (interposed below) run it before their start
@@ -98,7 +125,7 @@ __attribute__((destructor)) static void alloc8_thread_at_exit(void) {
     alloc8_thread_detach();
 }
 
-#ifndef ALLOC8_NO_THREAD_WRAPPERS
+#if ALLOC8_THREAD_WRAPPERS
 /* ---- pthread_create: init in the new thread before its start routine ---------------------------
    Interposed like the malloc family. Inside this library pthread_create is still libSystem's, so
    the wrapper calls it by name. It needs nothing initialised: the start block comes from the
@@ -136,7 +163,8 @@ static int alloc8_macos_pthread_create(pthread_t *restrict thread, const pthread
 _Static_assert(__builtin_types_compatible_p(__typeof__(alloc8_macos_pthread_create), __typeof__(pthread_create)),
                "the replacement has the type of pthread_create");
 DYLD_INTERPOSE(alloc8_macos_pthread_create, pthread_create)
-#endif /* ALLOC8_NO_THREAD_WRAPPERS */
-#else
-typedef int alloc8_thread_hooks_off; /* ISO C forbids an empty translation unit */
+#endif /* ALLOC8_THREAD_WRAPPERS */
 #endif /* ALLOC8_THREAD_HOOKS */
+#if !ALLOC8_THREAD_HOOKS && !ALLOC8_THREAD_WRAPPERS
+typedef int alloc8_thread_hooks_off; /* ISO C forbids an empty translation unit */
+#endif

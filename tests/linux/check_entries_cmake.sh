@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# linux.check_entries.cmake_*: the check alloc8_add_interposer runs before linking, through a real
+# build of a target that is not part of `all` (tests/CMakeLists.txt).
+#   check_entries_cmake.sh refuses <cmake> <build dir> <target>
+#       the build must fail with one line per wrong entry of tests/alloc/check_entries_bad.c and
+#       the name of the opt-out (CHECK_ENTRIES OFF)
+#   check_entries_cmake.sh builds <cmake> <build dir> <target>
+#       the build must succeed (a correct allocator; the wrong one with CHECK_ENTRIES OFF)
+set -u
+mode=$1 cmake=$2 build=$3 target=$4
+out=$("$cmake" --build "$build" --target "$target" 2>&1)
+rc=$?
+fail=0
+case $mode in
+  refuses)
+    if [ "$rc" -eq 0 ]; then
+      echo "FAIL: $target was built; the check must have refused it"
+      fail=1
+    fi
+    for expected in \
+        'alloc8: entry.malloc (ce_malloc) calls __libc_malloc (ce_malloc -> ce_refill -> __libc_malloc, in check_entries_bad.c.o): the glue exports __libc_malloc, so the call comes back into the allocator' \
+        'alloc8: entry.free (ce_free) calls strdup (ce_free -> strdup, in check_entries_bad.c.o): strdup ' \
+        'alloc8: entry.aligned (ce_memalign) calls __libc_memalign (ce_memalign -> __libc_memalign, in check_entries_bad.c.o): the glue exports __libc_memalign' \
+        'pass CHECK_ENTRIES OFF to alloc8_add_interposer'; do
+      if ! grep -qF -- "$expected" <<<"$out"; then
+        echo "FAIL: the build output lacks: $expected"
+        fail=1
+      fi
+    done
+    if grep -q "Traceback" <<<"$out"; then
+      echo "FAIL: a Python traceback reached the build output"
+      fail=1
+    fi
+    ;;
+  builds)
+    if [ "$rc" -ne 0 ]; then
+      echo "FAIL: $target did not build (exit status $rc)"
+      fail=1
+    fi
+    ;;
+  *)
+    echo "usage: $0 refuses|builds <cmake> <build dir> <target>" >&2
+    exit 2
+    ;;
+esac
+if [ "$fail" -ne 0 ]; then
+  printf '%s\n' "---- cmake --build $build --target $target (exit status $rc):" "$out"
+  exit 1
+fi
+echo "PASS: $target $mode"
