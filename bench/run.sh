@@ -93,6 +93,13 @@ rel() { echo "${1#"$repo"/}"; }
   echo "bound to \`mallocx\`/\`dallocx\`, which in jemalloc 5.3 take its general path rather than the"
   echo "thread-cache fast path behind its own \`malloc\`/\`free\`, forwarder and binding alike."
   echo
+  echo "## The glue's cost per call, with the demo allocator"
+  echo
+  echo "\`bash bench/glue_cost.sh $(rel "$build")\` — the same demo allocator called directly and through"
+  echo "the generated interposer (\`LD_PRELOAD\`), and glibc for scale."
+  echo
+  bash "$repo/bench/glue_cost.sh" "$build"
+  echo
   echo "## Thread hooks: pthread_create + join with hooks versus without"
   echo
   echo "\`bash bench/thread_cost.sh $thread_runs $thread_count $cg_threads $pairs\`"

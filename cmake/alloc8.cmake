@@ -1,7 +1,8 @@
 # alloc8.cmake: build-system integration for alloc8.
 #
 #   alloc8_add_interposer(<target> SPEC <spec.yaml> [SOURCES <allocator sources>...] [PLATFORM <p>]
-#                         [STATIC] [THREAD_HOOKS ON|OFF] [TLS_MODEL <model>] [CHECK_ENTRIES ON|OFF])
+#                         [STATIC] [THREAD_HOOKS ON|OFF] [TLS_MODEL <model>]
+#                         [CHECK_ENTRIES ON|RUNTIME|OFF])
 #
 # generates the glue for <spec.yaml> at build time (again whenever the spec, a template or the
 # generator changes) and builds it together with SOURCES into the shared library <target>
@@ -23,7 +24,12 @@
 # function that allocates through it (strdup, fopen, printf, ...): such a call comes back into the
 # allocator, usually under its own lock, and the first program it serves hangs (docs/spec.md,
 # "Where an allocator may get its memory"). entry.init is not checked (its calls are served from the
-# bootstrap area). CHECK_ENTRIES OFF skips the check, for a path that can never run.
+# bootstrap area). At run time (shared libraries), the library's own calls to the malloc family go
+# through a check that stops the program with a message when an entry other than init is on the
+# stack, and its calls to glibc's __libc_* names always stop it (the linker's --wrap sends them
+# there; the program's calls are not affected). CHECK_ENTRIES RUNTIME keeps only the run-time
+# check; OFF turns both off, for an allocator whose entries call the malloc family on purpose
+# while holding no lock.
 #
 # Thread hooks (the spec's `threads:` section), by its `activation`:
 #   runtime  compiled in; the hooks are weak symbols, absent hooks cost nothing at run time.
@@ -92,36 +98,46 @@ function(alloc8_generator_command out_var)
 endfunction()
 
 # Generate <spec> for <platform> into <out_dir> at build time (again whenever the spec, a template
-# or the generator changes). Sets, in the caller: <prefix>_outputs (the generated files) and
-# <prefix>_<key> for every key=value line of `alloc8-gen --describe`.
+# or the generator changes). Asks `alloc8-gen --describe` once, now, and sets in the caller:
+#   <prefix>_<key>          for every key=value line (glue, threads, heap, heap_fallback, ...)
+#   <prefix>_outputs_<tag>  the generated files the generator tags <tag>: glue (the interposer's),
+#                           heap (the heap dispatch), cxx (the C++ operators), exceptions (to be
+#                           compiled with -fexceptions), ... (gen/alloc8gen/platforms.py, output_tags)
 function(_alloc8_generate caller spec platform out_dir prefix)
   alloc8_generator_command(gen)
   # The spec decides which files exist (cxx, init, mode, heap): ask the generator now, and
   # configure again whenever the spec changes.
-  execute_process(COMMAND ${gen} "${spec}" --platform ${platform} --out "${out_dir}" --list-outputs
-                  OUTPUT_VARIABLE outputs ERROR_VARIABLE errors RESULT_VARIABLE rc)
+  execute_process(COMMAND ${gen} "${spec}" --platform ${platform} --out "${out_dir}" --describe
+                  OUTPUT_VARIABLE facts ERROR_VARIABLE errors RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "${caller}: the spec is not usable:\n${errors}")
   endif()
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${spec}")
-  string(STRIP "${outputs}" outputs)
-  string(REPLACE "\n" ";" outputs "${outputs}")
-  execute_process(COMMAND ${gen} "${spec}" --platform ${platform} --describe
-                  OUTPUT_VARIABLE facts RESULT_VARIABLE rc ERROR_QUIET)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "${caller}: alloc8-gen --describe failed")
-  endif()
   string(STRIP "${facts}" facts)
   string(REPLACE "\n" ";" facts "${facts}")
+  set(outputs "")
+  set(all_tags "")
   foreach(fact IN LISTS facts)
-    if(fact MATCHES "^([a-z_]+)=(.*)$")
+    if(fact MATCHES "^output=([a-z,]+) (.+)$")
+      set(file "${CMAKE_MATCH_2}")
+      list(APPEND outputs "${file}")
+      string(REPLACE "," ";" tags "${CMAKE_MATCH_1}")
+      foreach(tag IN LISTS tags)
+        list(APPEND tagged_${tag} "${file}")
+      endforeach()
+      list(APPEND all_tags ${tags})
+    elseif(fact MATCHES "^([a-z_]+)=(.*)$")
       set(${prefix}_${CMAKE_MATCH_1} "${CMAKE_MATCH_2}" PARENT_SCOPE)
     endif()
   endforeach()
+  list(REMOVE_DUPLICATES all_tags)
+  foreach(tag IN LISTS all_tags)
+    set(${prefix}_outputs_${tag} "${tagged_${tag}}" PARENT_SCOPE)
+  endforeach()
 
   get_property(gen_dir GLOBAL PROPERTY ALLOC8_GEN_DIR)
-  file(GLOB generator_files "${gen_dir}/alloc8gen/*.py")
-  file(GLOB_RECURSE template_files "${gen_dir}/../templates/*.j2")
+  file(GLOB generator_files CONFIGURE_DEPENDS "${gen_dir}/alloc8gen/*.py")
+  file(GLOB_RECURSE template_files CONFIGURE_DEPENDS "${gen_dir}/../templates/*.j2")
   get_filename_component(spec_name "${spec}" NAME)
   add_custom_command(
     OUTPUT ${outputs}
@@ -129,7 +145,6 @@ function(_alloc8_generate caller spec platform out_dir prefix)
     DEPENDS "${spec}" ${generator_files} ${template_files}
     COMMENT "alloc8: generating the ${platform} glue for ${caller} from ${spec_name}"
     VERBATIM)
-  set(${prefix}_outputs "${outputs}" PARENT_SCOPE)
 endfunction()
 
 # The platform to generate for when none is given: the one being built for.
@@ -171,24 +186,14 @@ function(alloc8_add_interposer target)
                         "a heap): there is no allocator to interpose; use alloc8_add_heap(${target} SPEC ...)")
   endif()
   set(activation "${a8_threads}")
-  set(outputs "")
-  set(thread_file "")
-  foreach(file IN LISTS a8_outputs)
-    if(file MATCHES "_threads\\.c$")
-      set(thread_file "${file}")
-    endif()
-    # the heap dispatch (if the spec has one) is built by alloc8_add_heap, not into the interposer
-    if(NOT file MATCHES "/${a8_heap}\\.(c|h|hpp)$")
-      list(APPEND outputs "${file}")
-    endif()
-  endforeach()
   if(DEFINED A8_THREAD_HOOKS AND NOT activation MATCHES "^(build|runtime)$")
     message(FATAL_ERROR "alloc8_add_interposer(${target}): THREAD_HOOKS is for specs with "
                         "'threads: {activation: build}' (or runtime); this spec has threads=${activation}"
                         "; with activation: library, link ${target}_threads instead")
   endif()
 
-  set(library_sources ${outputs})
+  # the generator's glue files; the heap dispatch (if the spec has one) is alloc8_add_heap's
+  set(library_sources ${a8_outputs_glue})
   if(activation STREQUAL "library")
     # Linking <target>_threads switches the hooks on. The thread source is always built: with the
     # hooks off it still sets threads.created_flag (or compiles to nothing).
@@ -210,8 +215,7 @@ function(alloc8_add_interposer target)
   set_target_properties(${target} PROPERTIES
     C_STANDARD 11 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF
     C_VISIBILITY_PRESET hidden CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON
-    POSITION_INDEPENDENT_CODE ON
-    ALLOC8_GENERATED_DIR "${out_dir}/${A8_PLATFORM}")
+    POSITION_INDEPENDENT_CODE ON)
   # The generated directory holds <name>.h (the prefixed API) for users of the library.
   target_include_directories(${target} PUBLIC "$<BUILD_INTERFACE:${out_dir}/${A8_PLATFORM}>")
   find_package(Threads REQUIRED)
@@ -228,14 +232,12 @@ function(alloc8_add_interposer target)
   elseif(A8_PLATFORM STREQUAL "macos")
     # A dylib for DYLD_INSERT_LIBRARIES (docs/platforms.md). Its interpose entries name libc++abi's
     # operator new/delete, so it links libc++ when the spec has cxx.
-    foreach(file IN LISTS outputs)
-      if(file MATCHES "_cxx\\.c$|_threads\\.c$")
-        set_source_files_properties("${file}" PROPERTIES COMPILE_OPTIONS "-fexceptions")
-      endif()
-      if(file MATCHES "_cxx\\.c$")
-        target_link_libraries(${target} PRIVATE c++)
-      endif()
-    endforeach()
+    if(a8_outputs_exceptions)
+      set_source_files_properties(${a8_outputs_exceptions} PROPERTIES COMPILE_OPTIONS "-fexceptions")
+    endif()
+    if(a8_outputs_cxx)
+      target_link_libraries(${target} PRIVATE c++)
+    endif()
   elseif(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
     if(A8_STATIC)
       # a static link cannot replace libc's pthread_create or __register_atfork: the archive
@@ -258,18 +260,19 @@ function(alloc8_add_interposer target)
     # -fno-plt: the glue calls the allocator's entry points through the GOT directly (one
     # instruction less per call into a separate allocator library such as libmimalloc.so).
     target_compile_options(${target} PRIVATE -fno-plt)
-    foreach(file IN LISTS outputs)
-      if(file MATCHES "_cxx\\.c$|_threads\\.c$")
-        # a C++ new_handler may throw std::bad_alloc through the generated operator new, and
-        # thread cancellation unwinds through the pthread_create trampoline.
-        set_source_files_properties("${file}" PROPERTIES COMPILE_OPTIONS "-fexceptions")
-      endif()
-    endforeach()
+    # a C++ new_handler may throw std::bad_alloc through the generated operator new, and
+    # thread cancellation unwinds through the pthread_create trampoline.
+    if(a8_outputs_exceptions)
+      set_source_files_properties(${a8_outputs_exceptions} PROPERTIES COMPILE_OPTIONS "-fexceptions")
+    endif()
   endif()
   if(NOT DEFINED A8_CHECK_ENTRIES)
     set(A8_CHECK_ENTRIES ON)
   endif()
-  if(A8_CHECK_ENTRIES AND A8_SOURCES AND A8_PLATFORM STREQUAL "linux" AND CMAKE_SYSTEM_NAME STREQUAL "Linux")
+  if(NOT A8_CHECK_ENTRIES MATCHES "^(ON|RUNTIME|OFF)$")
+    message(FATAL_ERROR "alloc8_add_interposer(${target}): CHECK_ENTRIES ${A8_CHECK_ENTRIES} is not one of ON, RUNTIME, OFF")
+  endif()
+  if(A8_CHECK_ENTRIES STREQUAL "ON" AND A8_SOURCES AND A8_PLATFORM STREQUAL "linux" AND CMAKE_SYSTEM_NAME STREQUAL "Linux")
     # No entry may call back into the glue (docs/spec.md, "Where an allocator may get its memory"):
     # the objects of SOURCES are read before every link; the glue's own objects are left out.
     alloc8_generator_command(gen)
@@ -289,8 +292,11 @@ function(alloc8_add_interposer target)
     # -z defs: a missing entry point is a link error, not a crash at load time;
     # -z nodelete: an allocator must never be unloaded while its blocks are alive.
     target_link_options(${target} PRIVATE "LINKER:-z,defs" "LINKER:-z,nodelete")
-    # the library's own references to glibc's __libc_* names, which the glue defines, go to traps
-    # that stop with a message (docs/spec.md, "Where an allocator may get its memory")
+  endif()
+  if(CMAKE_SYSTEM_NAME STREQUAL "Linux" AND A8_PLATFORM STREQUAL "linux" AND NOT A8_STATIC
+     AND NOT A8_CHECK_ENTRIES STREQUAL "OFF")
+    # the library's own references to the malloc family and glibc's __libc_* names go to the glue's
+    # run-time checks (docs/spec.md, "Where an allocator may get its memory")
     string(REPLACE "," ";" self_wrapped "${a8_self_wraps}")
     foreach(name IN LISTS self_wrapped)
       target_link_options(${target} PRIVATE "LINKER:--wrap=${name}")
@@ -319,20 +325,14 @@ function(alloc8_add_heap target)
                         "runtime was built without the Boehm GC (Debian: apt-get install libgc-dev, "
                         "then configure again)")
   endif()
-  set(heap_sources "")
-  foreach(file IN LISTS a8_outputs)
-    if(file MATCHES "/${a8_heap}\\.(c|h|hpp)$")
-      list(APPEND heap_sources "${file}")
-    endif()
-  endforeach()
+  # the generator's heap files (<heap>.h, .c, .hpp); its glue files are alloc8_add_interposer's
   if(A8_SHARED)
-    add_library(${target} SHARED ${A8_SOURCES} ${heap_sources})
+    add_library(${target} SHARED ${A8_SOURCES} ${a8_outputs_heap})
   else()
-    add_library(${target} STATIC ${A8_SOURCES} ${heap_sources})
+    add_library(${target} STATIC ${A8_SOURCES} ${a8_outputs_heap})
   endif()
   set_target_properties(${target} PROPERTIES
-    C_STANDARD 11 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF POSITION_INDEPENDENT_CODE ON
-    ALLOC8_GENERATED_DIR "${out_dir}/${A8_PLATFORM}")
+    C_STANDARD 11 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF POSITION_INDEPENDENT_CODE ON)
   # <heap>.h (and <heap>.hpp) for the users of the heap
   target_include_directories(${target} PUBLIC "$<BUILD_INTERFACE:${out_dir}/${A8_PLATFORM}>")
   # the runtime brings the current allocator, the registry and (with fallback gc) the GC

@@ -16,8 +16,12 @@ examples:
       write build/alloc8/linux/<name>_malloc.c and friends
   alloc8-gen spec/allocator.yaml --platform linux --list-outputs --out gen
       print the files it would write (for build systems)
-  alloc8-gen spec/allocator.yaml --describe
-      print facts build systems need (thread-hook activation, ...) as key=value lines
+  alloc8-gen spec/allocator.yaml --platform linux --describe --out gen
+      print what build systems need as key=value lines: the spec's facts (platforms=linux,macos,
+      threads=runtime, ...), then one line per file it would write, with its tags:
+        output=glue,threads,exceptions gen/linux/<name>_threads.c
+      glue: built into the interposer; heap: the heap dispatch; threads: the thread-hook source;
+      cxx: the C++ operators; exceptions: compile with -fexceptions
   alloc8-gen spec/allocator.yaml --out generated --check
       exit 1 and list the files that are stale or missing (for CI)
   alloc8-gen spec/allocator.yaml --platform linux --check-entries build/*.o
@@ -52,7 +56,9 @@ def _parser():
     mode.add_argument("--list-outputs", action="store_true",
                       help="write nothing; print the paths of the files that would be written")
     mode.add_argument("--describe", action="store_true",
-                      help="write nothing; print key=value facts about the spec for build systems")
+                      help="write nothing; print key=value facts about the spec, then an "
+                           "'output=TAGS PATH' line for each file that would be written (for build "
+                           "systems; see the examples)")
     mode.add_argument("--check-entries", nargs="*", metavar="OBJ",
                       help="write nothing; read the allocator's object files and exit 2 if an entry "
                            "calls back into the glue (Linux; docs/spec.md, \"Where an allocator may get "
@@ -97,11 +103,16 @@ def _run(args):
     chosen, notes = platforms.selected(spec, args.platform)
     for note in notes:
         _say(sys.stderr, printable(note))
+    # rendered for every mode: a spec the templates cannot render fails here, at configure time
+    # for a build system that asks --list-outputs or --describe
+    files = [(os.path.join(args.out, path), text) for p in chosen for path, text in render.render(spec, p)]
     if args.describe:
         for line in platforms.describe(spec):
             _say(sys.stdout, line)
+        for p in chosen:
+            for path, tags in platforms.output_tags(spec, p):
+                _say(sys.stdout, f"output={','.join(tags)} {os.path.join(args.out, path)}")
         return 0
-    files = [(os.path.join(args.out, path), text) for p in chosen for path, text in render.render(spec, p)]
     if args.list_outputs:
         for path, _ in files:
             _say(sys.stdout, path)
@@ -130,8 +141,9 @@ def _check_entries(spec, args):
         n = len(result.findings)
         _say(sys.stderr, f"alloc8: {n} call{'s' if n > 1 else ''} from the entries of {spec.file_name} "
                          f"come{'' if n > 1 else 's'} back into the glue (docs/spec.md, \"Where an allocator may "
-                         "get its memory\"); if such a path can never run, pass CHECK_ENTRIES OFF to "
-                         "alloc8_add_interposer to build without this check")
+                         "get its memory\"); if such a path can never run, pass CHECK_ENTRIES RUNTIME to "
+                         "alloc8_add_interposer to build without this check (OFF: without the run-time "
+                         "check either)")
         return 2
     return 0
 

@@ -29,10 +29,28 @@ LIBC_ALIAS_SIGNATURES = {
     "__libc_mallopt": ("int ", ("int param", "int value"), ("param", "value")),
 }
 assert set(LIBC_ALIAS_SIGNATURES) == {a for a, _ in LIBC_ALIASES}
+# The malloc family's C signatures, the same way, for the checks on an allocator's own calls to them.
+MALLOC_API_SIGNATURES = {
+    "malloc": ("void *", ("size_t size",), ("size",)),
+    "free": ("void ", ("void *ptr",), ("ptr",)),
+    "calloc": ("void *", ("size_t count", "size_t size"), ("count", "size")),
+    "realloc": ("void *", ("void *ptr", "size_t size"), ("ptr", "size")),
+    "memalign": ("void *", ("size_t alignment", "size_t size"), ("alignment", "size")),
+    "posix_memalign": ("int ", ("void **memptr", "size_t alignment", "size_t size"),
+                       ("memptr", "alignment", "size")),
+    "aligned_alloc": ("void *", ("size_t alignment", "size_t size"), ("alignment", "size")),
+    "valloc": ("void *", ("size_t size",), ("size",)),
+    "pvalloc": ("void *", ("size_t size",), ("size",)),
+    "malloc_usable_size": ("size_t ", ("void *ptr",), ("ptr",)),
+    "free_sized": ("void ", ("void *ptr", "size_t size"), ("ptr", "size")),
+    "free_aligned_sized": ("void ", ("void *ptr", "size_t alignment", "size_t size"),
+                           ("ptr", "alignment", "size")),
+}
+assert set(MALLOC_API_SIGNATURES) == set(MALLOC_API)
 
 
 # macOS: the functions interposed through dyld's __DATA,__interpose section, each with its
-# replacement (templates/macos/malloc.c.j2: alloc8_macos_<replacement>).
+# replacement (templates/macos/interpose.c.j2: alloc8_macos_<replacement>).
 MACOS_INTERPOSED = (
     ("malloc", "malloc"), ("calloc", "calloc"), ("realloc", "realloc"), ("free", "free"),
     ("valloc", "valloc"), ("posix_memalign", "posix_memalign"), ("aligned_alloc", "aligned_alloc"),
@@ -43,7 +61,7 @@ MACOS_INTERPOSED = (
 MACOS_EXTRAS = ("malloc_size", "malloc_good_size", "reallocf", "vfree")
 
 # Windows: the C runtime allocation functions replaced (imports patched in a DLL, definitions in
-# the link-time mode), each with its replacement (templates/windows/malloc.c.j2:
+# the link-time mode), each with its replacement (templates/windows/replacements.c.j2:
 # alloc8_crt_<replacement>). The _base forms are the Universal CRT's names behind the public ones.
 WINDOWS_CRT_FUNCTIONS = (
     ("malloc", "malloc"), ("free", "free"), ("calloc", "calloc"), ("realloc", "realloc"),
@@ -57,7 +75,8 @@ WINDOWS_CRT_FUNCTIONS = (
     ("_realloc_base", "realloc"), ("_msize_base", "msize"), ("_expand_base", "expand"),
     ("_recalloc_base", "recalloc"),
 )
-# Each replacement's C signature: return type and (type, name) parameters, as the CRT declares it.
+# Each replacement's C signature: return type and (type, name) parameters, as the CRT declares it
+# (the templates' definitions and function-pointer types are written from it: render.py).
 _P, _S = "void *", "size_t"
 WINDOWS_CRT_SIGNATURES = {
     "malloc": (_P, ((_S, "size"),)),

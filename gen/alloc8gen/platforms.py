@@ -24,7 +24,7 @@ def outputs(spec, platform):
 
 def _glue_files(spec, platform):
     name = spec.name
-    files = [(f"{name}_glue.h", "common/glue.h.j2"), (f"{name}_malloc.c", f"{platform}/malloc.c.j2")]
+    files = [(f"{name}_glue.h", "common/glue.h.j2"), (f"{name}_malloc.c", _malloc_template(spec, platform))]
     if spec.mode == "prefixed":
         files.append((f"{name}.h", "common/prefixed.h.j2"))
     if platform == "macos" and spec.mode == "interpose":
@@ -42,20 +42,27 @@ def _glue_files(spec, platform):
     return files
 
 
+def _malloc_template(spec, platform):
+    """The template of <name>_malloc.c: on Windows and macOS one per mode (interpose.c.j2 replaces the
+    system's functions, prefixed.c.j2 exports the family behind the prefix); Linux has one for both."""
+    if platform == "linux":
+        return "linux/malloc.c.j2"
+    return f"{platform}/{spec.mode}.c.j2"
+
+
 def describe(spec):
-    """key=value lines about a spec for build systems (alloc8_add_interposer reads them)."""
+    """key=value lines about a spec for build systems and scripts (alloc8_add_interposer and
+    alloc8_add_heap read them; the test scripts read `platforms`). --describe follows them with the
+    `output=` lines of output_tags()."""
     t = spec.threads
     return [
-        f"name={spec.name}",
-        f"mode={spec.mode}",
-        f"threads={t.activation if t else 'none'}",
-        f"threads_default={int(bool(t and t.default_on))}",
-        f"thread_hooks_file={spec.name + '_threads.c' if t else ''}",
+        f"platforms={','.join(spec.platforms)}",
         f"glue={int(spec.glue)}",
+        f"threads={t.activation if t else 'none'}",
         f"heap={spec.heap.name if spec.heap else 'none'}",
         f"heap_fallback={spec.heap.fallback if spec.heap else 'none'}",
         f"static_wraps={','.join(static_wraps(spec))}",
-        f"self_wraps={','.join(a for a, _ in spec.libc_aliases)}",
+        f"self_wraps={','.join(spec.self_checked + [a for a, _ in spec.libc_aliases])}",
     ]
 
 
@@ -80,3 +87,30 @@ def selected(spec, requested):
                          f"(its platforms: {', '.join(spec.platforms)})")
     outputs(spec, requested)  # raises for platforms not generated yet
     return [requested], []
+
+
+def output_tags(spec, platform):
+    """[(path relative to the output directory, [tag...])] for the outputs of one platform, in the
+    order of outputs(): what a build needs to know about each (--describe prints them as `output=`
+    lines; cmake/alloc8.cmake builds by them). Each output is either
+      glue        part of the interposer (or prefixed library): alloc8_add_interposer builds it, or
+      heap        part of the heap dispatch: alloc8_add_heap builds it,
+    and may also be
+      threads     the thread-hook source (ALLOC8_THREAD_HOOKS switches its hooks),
+      cxx         the C++ operators (on macOS their interpose entries name libc++abi's: link libc++),
+      exceptions  to be compiled with exceptions enabled (-fexceptions): a new_handler's
+                  std::bad_alloc unwinds through operator new, and thread cancellation through the
+                  pthread_create trampoline. Not on Windows: operator new is the C runtime's there,
+                  and no wrapper stands between CreateThread and the start routine.
+    The tags follow from the template that writes the file, never from its name."""
+    result = []
+    for path, template in outputs(spec, platform):
+        tags = ["heap" if template.startswith("heap/") else "glue"]
+        if template == f"{platform}/threads.c.j2":
+            tags.append("threads")
+        if template == "common/cxx.c.j2":
+            tags.append("cxx")
+        if platform != "windows" and ("threads" in tags or "cxx" in tags):
+            tags.append("exceptions")
+        result.append((path, tags))
+    return result

@@ -33,10 +33,12 @@ def render(spec, platform):
         "version": __version__,
         "libc_aliases": exports.LIBC_ALIASES,
         "libc_alias_signatures": exports.LIBC_ALIAS_SIGNATURES,
+        "malloc_api_signatures": exports.MALLOC_API_SIGNATURES,
         "cxx_operators": exports.CXX_OPERATORS,
         "crt_functions": [_crt_function(n, r) for n, r in exports.WINDOWS_CRT_FUNCTIONS],
         "crt_dlls": exports.WINDOWS_CRT_DLLS,
         "crt_imports": exports.WINDOWS_CRT_IMPORTS,
+        "crt_pointer": _crt_pointer,
         "macos_interposed": [{"name": n, "replacement": r} for n, r in exports.MACOS_INTERPOSED],
         "deepbind_names": exports.deepbind_rebound_names(),
     }
@@ -50,8 +52,19 @@ def _crt_function(name, replacement):
     return {
         "name": name,
         "replacement": replacement,
-        "ret": ret if ret.endswith("*") else ret + " ",  # "void *" or "size_t ", ready for the name
-        "params": ", ".join(t + ("" if t.endswith("*") else " ") + n for t, n in params),
-        "types": ", ".join(t.rstrip() for t, _ in params),
+        "ret": _before_name(ret),
+        "params": ", ".join(_before_name(t) + n for t, n in params),
         "args": ", ".join(n for _, n in params),
     }
+
+
+def _crt_pointer(replacement, name=""):
+    """The C type of a pointer to the Windows C runtime function `replacement` (a key of
+    exports.WINDOWS_CRT_SIGNATURES), such as "void *(*)(size_t)"; with `name`, a declarator of it."""
+    ret, params = exports.WINDOWS_CRT_SIGNATURES[replacement]
+    return f"{_before_name(ret)}(*{name})({', '.join(t for t, _ in params)})"
+
+
+def _before_name(ctype):
+    """A C type as written before a name: "void *" as it is, "size_t " with a space."""
+    return ctype if ctype.endswith("*") else ctype + " "

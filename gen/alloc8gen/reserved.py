@@ -101,14 +101,14 @@ F_TEST F_TLOCK F_ULOCK GC_debug_free GC_debug_malloc GC_debug_realloc GC_free GC
 GC_posix_memalign GC_realloc GRP_COMDAT HOST_NAME_MAX I INFINITY INT16_C INT16_MAX INT16_MIN
 INT16_WIDTH INT32_C INT32_MAX INT32_MIN INT32_WIDTH INT64_C INT64_MAX INT64_MIN INT64_WIDTH INT8_C
 INT8_MAX INT8_MIN INT8_WIDTH INTMAX_C INTMAX_MAX INTMAX_MIN INTMAX_WIDTH INTPTR_MAX INTPTR_MIN
-INTPTR_WIDTH IOV_MAX KERN_SUCCESS LAV_CURRENT LINE_MAX LITTLE_ENDIAN LITUSE_ALPHA_ADDR
-LITUSE_ALPHA_BASE LITUSE_ALPHA_BYTOFF LITUSE_ALPHA_JSR LITUSE_ALPHA_TLS_GD LITUSE_ALPHA_TLS_LDM
-LLONG_MAX LLONG_MIN LLONG_WIDTH LL_DELAY_LOAD LL_DELTA LL_EXACT_MATCH LL_EXPORTS LL_IGNORE_INT_VER
-LL_NONE LL_REQUIRE_MINOR LM_ID_BASE LM_ID_NEWLM LOGIN_NAME_MAX LONG_BIT LONG_LONG_MAX LONG_LONG_MIN
-LONG_MAX LONG_MIN LONG_WIDTH L_INCR L_SET L_XTND L_ctermid L_cuserid L_tmpnam La_x32_regs
-La_x32_retval La_x86_64_regs La_x86_64_retval La_x86_64_vector La_x86_64_xmm La_x86_64_ymm
-La_x86_64_zmm Lmid_t MATH_ERREXCEPT MATH_ERRNO MAXFLOAT MAX_CANON MAX_HANDLE_SZ MAX_INPUT
-MAX_NATURAL_ALIGNMENT MB_CUR_MAX MB_LEN_MAX MCL_CURRENT MCL_FUTURE MCL_ONFAULT
+INTPTR_WIDTH IOV_MAX KERN_SUCCESS LAV_CURRENT LIBGCC2_UNWIND_ATTRIBUTE LINE_MAX LITTLE_ENDIAN
+LITUSE_ALPHA_ADDR LITUSE_ALPHA_BASE LITUSE_ALPHA_BYTOFF LITUSE_ALPHA_JSR LITUSE_ALPHA_TLS_GD
+LITUSE_ALPHA_TLS_LDM LLONG_MAX LLONG_MIN LLONG_WIDTH LL_DELAY_LOAD LL_DELTA LL_EXACT_MATCH
+LL_EXPORTS LL_IGNORE_INT_VER LL_NONE LL_REQUIRE_MINOR LM_ID_BASE LM_ID_NEWLM LOGIN_NAME_MAX LONG_BIT
+LONG_LONG_MAX LONG_LONG_MIN LONG_MAX LONG_MIN LONG_WIDTH L_INCR L_SET L_XTND L_ctermid L_cuserid
+L_tmpnam La_x32_regs La_x32_retval La_x86_64_regs La_x86_64_retval La_x86_64_vector La_x86_64_xmm
+La_x86_64_ymm La_x86_64_zmm Lmid_t MATH_ERREXCEPT MATH_ERRNO MAXFLOAT MAX_CANON MAX_HANDLE_SZ
+MAX_INPUT MAX_NATURAL_ALIGNMENT MB_CUR_MAX MB_LEN_MAX MCL_CURRENT MCL_FUTURE MCL_ONFAULT
 MEMORY_ALLOCATION_ALIGNMENT MFD_ALLOW_SEALING MFD_CLOEXEC MFD_HUGETLB MINSIGSTKSZ MLOCK_ONFAULT
 MQ_PRIO_MAX MREMAP_DONTUNMAP MREMAP_FIXED MREMAP_MAYMOVE MS_ASYNC MS_INVALIDATE MS_SYNC NAME_MAX NAN
 NFDBITS NGREG NGROUPS_MAX NL_ARGMAX NL_LANGMAX NL_MSGMAX NL_NMAX NL_SETMAX NL_TEXTMAX
@@ -457,7 +457,7 @@ sal sched sdkddkver securityappcontainer securitybaseapi serializeintrin servpro
 shaintrin shellapi signal smmintrin specstrings stdarg stdatomic stdc-predef stddef stdint stdio
 stdlib stralign string stringapiset strings synchapi sysinfoapi syslimits systemtopologyapi
 targetconditionals tbmintrin threadpoolapiset threadpoollegacyapiset threads time timezoneapi
-tmmintrin tsxldtrkintrin tvout uintrintrin unistd unknwn unknwnbase urlmon utilapiset vadefs
+tmmintrin tsxldtrkintrin tvout uintrintrin unistd unknwn unknwnbase unwind urlmon utilapiset vadefs
 vaesintrin virtdisk vpclmulqdqintrin waitpkgintrin wbnoinvdintrin winapifamily winbase wincon
 wincrypt windef windows winefs winerror wingdi winioctl winnetwk winnls winnt winperf winreg
 winscard winsmcrd winsock winspool winsvc winternl winuser winver wmmintrin wnnc wow64apiset wtypes

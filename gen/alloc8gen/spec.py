@@ -195,6 +195,14 @@ class Spec:
         return [(alias, target) for alias, target in exports.LIBC_ALIASES
                 if alias not in self.kept and target not in extras]
 
+    @property
+    def self_checked(self):
+        """The malloc family's names the glue defines (interpose mode) whose calls from the
+        allocator's own code are checked at run time for an entry on the stack."""
+        if self.mode != "interpose":
+            return []
+        return [name for name in exports.MALLOC_API if name not in self.kept]
+
     def has(self, role):
         return role in self.entries
 

@@ -13,15 +13,14 @@
  *                cover the live block (a freed block may be reused, so no growth is required)
  */
 #define _GNU_SOURCE
+#include "check.h"
+
 #include <dlfcn.h>
 #include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; printf("FAIL: " __VA_ARGS__); } } while (0)
 
 static void *lookup(void *handle, const char *name) {
     void *sym = dlsym(handle, name);
@@ -144,10 +143,7 @@ int main(int argc, char **argv) {
         my_free(z);
         my_free(a);
     }
-    if (failures) {
-        printf("served: %d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("served: %s served malloc, calloc, realloc and aligned_alloc through %s\n", allocator, lib);
-    return 0;
+    if (check_failures == 0)
+        printf("served: %s served malloc, calloc, realloc and aligned_alloc through %s\n", allocator, lib);
+    return check_report("served");
 }

@@ -234,14 +234,74 @@ class Generator(unittest.TestCase):
         self.assertIn("#define ALLOC8_THREAD_HOOKS 1", on)
         self.assertNotIn("alloc8_thread_enter", self.files(MINIMAL)["linux/mini_glue.h"])
 
+    def describe(self, *args):
+        """`alloc8-gen ARGS --describe`: ({key: value}, [(tags, path)]), checking it succeeded."""
+        result = run_main(*args, "--describe")
+        self.assertEqual((result.returncode, result.stderr), (0, ""))
+        facts, outputs = {}, []
+        for line in result.stdout.splitlines():
+            key, value = line.split("=", 1)
+            if key == "output":
+                tags, path = value.split(" ", 1)
+                outputs.append((tags, path))
+            else:
+                self.assertNotIn(key, facts)
+                facts[key] = value
+        return facts, outputs
+
     def test_describe(self):
         spec = self.write(MINIMAL + "threads:\n  cleanup: t_done\n  activation: library\n")
-        result = run_main(spec, "--describe")
-        self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertIn("threads=library\n", result.stdout)
-        self.assertIn("threads_default=0\n", result.stdout)
-        self.assertIn("thread_hooks_file=mini_threads.c\n", result.stdout)
-        self.assertIn("threads=none\n", run_main(self.write(MINIMAL, "n.yaml"), "--describe").stdout)
+        facts, _ = self.describe(spec)
+        # every key is read by cmake/alloc8.cmake or a test script; the output= lines follow them
+        self.assertEqual(list(facts), ["platforms", "glue", "threads", "heap", "heap_fallback",
+                                       "static_wraps", "self_wraps"])
+        self.assertEqual((facts["platforms"], facts["glue"], facts["threads"]), ("linux", "1", "library"))
+        self.assertEqual(self.describe(self.write(MINIMAL, "n.yaml"))[0]["threads"], "none")
+        listed = self.describe(self.write(MINIMAL + "  owns: my_owns\nplatforms: [macos, linux]\n", "p.yaml"))[0]
+        self.assertEqual(listed["platforms"], "macos,linux")
+
+    def test_describe_outputs(self):
+        """One --describe answers what --list-outputs does, each file tagged by the template that
+        writes it: cmake/alloc8.cmake builds by the tags, never by file names."""
+        spec = self.write(MINIMAL + "  owns: my_owns\nplatforms: [linux, windows, macos]\nthreads:\n  init: t_init\n"
+                          "heap:\n  name: jank_heap\n  cxx_header: true\n")
+        for platform in ("linux", "windows", "macos", "all"):
+            with self.subTest(platform=platform):
+                args = (spec, "--platform", platform, "--out", self.tmp / "o")
+                _, outputs = self.describe(*args)
+                self.assertEqual([path for _, path in outputs], run_main(*args, "--list-outputs").stdout.split())
+        _, outputs = self.describe(spec, "--out", "o")
+        tags = {path: tags for tags, path in outputs}
+        for platform in ("linux", "macos"):
+            self.assertEqual(tags[f"o/{platform}/mini_malloc.c"], "glue")
+            self.assertEqual(tags[f"o/{platform}/mini_glue.h"], "glue")
+            self.assertEqual(tags[f"o/{platform}/mini_cxx.c"], "glue,cxx,exceptions")
+            self.assertEqual(tags[f"o/{platform}/mini_threads.c"], "glue,threads,exceptions")
+        # Windows: operator new is the C runtime's, and nothing unwinds through the thread hooks
+        self.assertEqual(tags["o/windows/mini_threads.c"], "glue,threads")
+        self.assertNotIn("o/windows/mini_cxx.c", tags)
+        for platform in ("linux", "windows", "macos"):
+            for f in ("jank_heap.h", "jank_heap.c", "jank_heap.hpp"):
+                self.assertEqual(tags[f"o/{platform}/{f}"], "heap")
+        # with cxx: false and no threads nothing needs -fexceptions
+        plain = self.write(MINIMAL + "cxx: false\n", "plain.yaml")
+        self.assertEqual({t for t, _ in self.describe(plain)[1]}, {"glue"})
+        # a heap-only spec: heap files alone
+        heap_only = self.write("name: rt\nheap:\n  name: rt_heap\n", "rt.yaml")
+        facts, outputs = self.describe(heap_only, "--out", "o")
+        self.assertEqual(facts["glue"], "0")
+        self.assertEqual(outputs, [("heap", "o/linux/rt_heap.h"), ("heap", "o/linux/rt_heap.c")])
+        # a path is the rest of the line, spaces included
+        _, spaced = self.describe(heap_only, "--out", "my out")
+        self.assertEqual([p for _, p in spaced], ["my out/linux/rt_heap.h", "my out/linux/rt_heap.c"])
+
+    def test_describe_refuses_like_the_other_modes(self):
+        spec = self.write(MINIMAL)
+        for args in ((spec, "--platform", "windows", "--describe"), (self.tmp / "absent.yaml", "--describe")):
+            with self.subTest(args=args):
+                result = run_main(*args)
+                self.assertEqual((result.returncode, result.stdout), (2, ""))
+                self.assertNotIn("Traceback", result.stderr)
 
 
 if __name__ == "__main__":

@@ -129,8 +129,8 @@ class MacosZone(unittest.TestCase):
     def test_interpose_table(self):
         files = self.generate(REFERENCE_SPEC)
         table = re.findall(r"^ALLOC8_INTERPOSE\((\w+), (\w+)\)$", files["macos/alloc8demo_malloc.c"], re.M)
+        # against the independent list above, not the generator's own table (which made the output)
         self.assertEqual(sorted(replacee for _, replacee in table), sorted(INTERPOSED))
-        self.assertEqual([n for n, _ in exports.MACOS_INTERPOSED], [r for _, r in table])
         cxx = re.findall(r"^DYLD_INTERPOSE\((\w+), (\w+)\)$", files["macos/alloc8demo_cxx.c"], re.M)
         self.assertEqual(len(cxx), len(exports.CXX_OPERATORS))
         threads = files["macos/alloc8demo_threads.c"]

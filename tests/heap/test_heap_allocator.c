@@ -1,9 +1,9 @@
 /* A heap whose fallback is the spec's own allocator (tests/specs/build/heap_allocator.yaml:
  * fb_heap, alignment 32): without an arena blocks come from the entry points (the aligned one, as
  * 32 is above the allocator's 16) and go back to its free; inside an arena they come from the arena. */
-#include "../linux/check.h"
 #include "alloc8/arena.h"
 #include "alloc8/current.h"
+#include "check.h"
 #include "fb_heap.h"
 
 #include <stdatomic.h>

@@ -9,6 +9,7 @@
 #include "alloc8/current.h"
 #include "alloc8/gc.h"
 #include "alloc8/registry.h"
+#include "check.h"
 #include "rt_heap.hpp"
 #include "sys_heap.hpp"
 
@@ -22,16 +23,6 @@
 #include <unistd.h>
 
 namespace {
-
-int failures, checks;
-#define CHECK(cond, msg)                                                                           \
-    do {                                                                                           \
-        checks++;                                                                                  \
-        if (!(cond)) {                                                                             \
-            std::printf("FAIL: %s [%s:%d]\n", msg, __FILE__, __LINE__);                            \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
 
 struct norefs_tag {}; // stands for immer::norefs_tag
 
@@ -186,7 +177,7 @@ bool primed_type_survives_arenas(const char *which) {
     }
     bool outside = empties_intact<v>(0, 0) && alloc8_owner(v::empty_root()) == nullptr &&
                    alloc8_owner(v::empty_tail()) == nullptr;
-    CHECK(outside, which);
+    CHECK(outside, "%s", which);
     if (!outside) { // in the arena: the type cannot be used after the reset or destroy
         alloc8_destroy(arena);
         return false;
@@ -349,10 +340,5 @@ int main() {
     }
     primed_type_survives_arenas<sys_heap>("sys_heap::prime inside an arena: the shared empties come from malloc");
     scopes();
-    if (failures) {
-        std::printf("heap c++: %d of %d checks failed\n", failures, checks);
-        return 1;
-    }
-    std::printf("heap c++: %d checks passed\n", checks);
-    return 0;
+    return check_report("heap c++");
 }

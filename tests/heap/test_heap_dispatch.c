@@ -3,12 +3,12 @@
  * blocks, a clear abort for exhaustion and impossible sizes (NULL from the try_ forms), and GC
  * registration of a thread whose first GC allocation goes through the heap. */
 #define _GNU_SOURCE
-#include "../linux/check.h"
 #include "../runtime/gc_util.h"
 #include "alloc8/arena.h"
 #include "alloc8/counting.h"
 #include "alloc8/current.h"
 #include "alloc8/gc.h"
+#include "check.h"
 #include "expect_abort.h"
 #include "rt_heap.h"
 

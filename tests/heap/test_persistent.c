@@ -3,11 +3,11 @@
  * arena nodes); GC objects reachable only through arena nodes survive GC_gcollect(), and become
  * collectable once the arena is reset. */
 #define _GNU_SOURCE
-#include "../linux/check.h"
 #include "../runtime/gc_util.h"
 #include "alloc8/arena.h"
 #include "alloc8/current.h"
 #include "alloc8/gc.h"
+#include "check.h"
 #include "persistent.h"
 #include "rt_heap.h"
 

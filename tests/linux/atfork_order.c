@@ -8,7 +8,7 @@
  * that it served the handler's blocks). A hang is reported by an alarm after 120 s, far above the
  * milliseconds a fork takes here, so that it fails as a FAIL line rather than a test timeout. */
 #define _GNU_SOURCE
-#include "alloc8_test_stats.h"
+#include "demo_stats.h"
 #include "atfork_lib.h"
 #include "check.h"
 

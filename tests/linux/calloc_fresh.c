@@ -6,7 +6,7 @@
  *
  * Usage: calloc_fresh [--alloc8]   (--alloc8: the demo allocator's counters must show the calls) */
 #define _GNU_SOURCE
-#include "alloc8_test_stats.h"
+#include "demo_stats.h"
 #include "check.h"
 
 #include <unistd.h>

@@ -3,7 +3,7 @@
 # build of a target that is not part of `all` (tests/CMakeLists.txt).
 #   check_entries_cmake.sh refuses <cmake> <build dir> <target>
 #       the build must fail with one line per wrong entry of tests/alloc/check_entries_bad.c and
-#       the name of the opt-out (CHECK_ENTRIES OFF)
+#       the name of the opt-out (CHECK_ENTRIES RUNTIME)
 #   check_entries_cmake.sh builds <cmake> <build dir> <target>
 #       the build must succeed (a correct allocator; the wrong one with CHECK_ENTRIES OFF)
 set -u
@@ -21,7 +21,7 @@ case $mode in
         'alloc8: entry.malloc (ce_malloc) calls __libc_malloc (ce_malloc -> ce_refill -> __libc_malloc, in check_entries_bad.c.o): the glue exports __libc_malloc, so the call comes back into the allocator' \
         'alloc8: entry.free (ce_free) calls strdup (ce_free -> strdup, in check_entries_bad.c.o): strdup ' \
         'alloc8: entry.aligned (ce_memalign) calls __libc_memalign (ce_memalign -> __libc_memalign, in check_entries_bad.c.o): the glue exports __libc_memalign' \
-        'pass CHECK_ENTRIES OFF to alloc8_add_interposer'; do
+        'pass CHECK_ENTRIES RUNTIME to alloc8_add_interposer'; do
       if ! grep -qF -- "$expected" <<<"$out"; then
         echo "FAIL: the build output lacks: $expected"
         fail=1

@@ -25,25 +25,38 @@ done
 mingw=x86_64-w64-mingw32-gcc
 have_mingw=0
 command -v $mingw >/dev/null && have_mingw=1
-lists_windows() { grep -Eq '^platforms:[^#]*windows' "$1"; }
 
-# Generate every spec (linux, and windows for the specs that list it when mingw-w64 is here) in
-# one interpreter: a start-up per spec and platform used to cost more than the generation.
+# Generate every spec (linux, and windows for the specs whose `alloc8-gen --describe` lists it when
+# mingw-w64 is here) in one interpreter: a start-up per spec and platform used to cost more than
+# the generation. Each spec's answer stays in $work/gen/<spec>/describe.
 gen_args=()
 for spec in "${specs[@]}" "${near_specs[@]}"; do
-  gen_args+=("$spec" linux "$work/gen/$(basename "$spec" .yaml)")
-  if [ $have_mingw = 1 ] && lists_windows "$spec"; then
-    gen_args+=("$spec" windows "$work/gen/win-$(basename "$spec" .yaml)")
-  fi
+  gen_args+=("$spec" "$work/gen/$(basename "$spec" .yaml)")
 done
-PYTHONPATH="$repo/gen" "$python" - "${gen_args[@]}" <<'PY'
+PYTHONPATH="$repo/gen" "$python" - $have_mingw "${gen_args[@]}" <<'PY'
+import contextlib
+import io
+import os
 import sys
 from alloc8gen.cli import main  # the CLI itself, called once per spec and platform
-args = sys.argv[1:]
-for spec, platform, out in zip(args[0::3], args[1::3], args[2::3]):
-    if main([spec, "--platform", platform, "--out", out]) != 0:
-        sys.exit(f"FAIL: alloc8-gen {spec} --platform {platform} --out {out}")
+with_windows, args = sys.argv[1] == "1", sys.argv[2:]
+for spec, out in zip(args[0::2], args[1::2]):
+    answer = io.StringIO()
+    with contextlib.redirect_stdout(answer):
+        status = main([spec, "--describe", "--out", out])
+    if status != 0:
+        sys.exit(f"FAIL: alloc8-gen {spec} --describe --out {out}")
+    listed = dict(line.split("=", 1) for line in answer.getvalue().splitlines())["platforms"].split(",")
+    for platform in ["linux"] + (["windows"] if with_windows and "windows" in listed else []):
+        if main([spec, "--platform", platform, "--out", out]) != 0:
+            sys.exit(f"FAIL: alloc8-gen {spec} --platform {platform} --out {out}")
+    with open(os.path.join(out, "describe"), "w") as f:
+        f.write(answer.getvalue())
 PY
+# lists <generated dir> <platform>: whether the spec lists <platform> (the generator's answer)
+lists() { [[ ,$(sed -n 's/^platforms=//p' "$1/describe"), == *,$2,* ]]; }
+# has_hooks <generated dir> <platform>: whether the generator tags one of its files `threads`
+has_hooks() { grep -Eq "^output=([a-z]+,)*threads(,[a-z]+)* .*/$2/[^/]*\$" "$1/describe"; }
 
 # queue <command...> and run_queue; a compile that writes an object passes -o "$work/obj/$count.o":
 # a file of its own, as they run at once
@@ -53,7 +66,7 @@ source "$repo/tests/support/compile_pool.sh"
 for spec in "${specs[@]}"; do
   out="$work/gen/$(basename "$spec" .yaml)"
   variants=("")
-  if compgen -G "$out/linux/*_threads.c" >/dev/null; then
+  if has_hooks "$out" linux; then
     # the build-time switches of the thread hooks: off, and on without the pthread_create wrappers
     variants+=("-DALLOC8_THREAD_HOOKS=0" "-DALLOC8_THREAD_HOOKS=1 -DALLOC8_NO_THREAD_WRAPPERS=1")
   fi
@@ -107,8 +120,8 @@ done
 if [ $have_mingw = 1 ]; then
   wflags=(-std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -c)
   for spec in "${specs[@]}"; do
-    lists_windows "$spec" || continue
-    out="$work/gen/win-$(basename "$spec" .yaml)"
+    out="$work/gen/$(basename "$spec" .yaml)"
+    lists "$out" windows || continue
     # the DLL and the link-time mode (ALLOC8_STATIC), with the hooks as built and switched
     for variant in "" -DALLOC8_THREAD_HOOKS=0 -DALLOC8_THREAD_HOOKS=1 -DALLOC8_STATIC=1 \
                    "-DALLOC8_STATIC=1 -DALLOC8_THREAD_HOOKS=0"; do
@@ -122,8 +135,8 @@ if [ $have_mingw = 1 ]; then
     done
   done
   for spec in "${near_specs[@]}"; do
-    lists_windows "$spec" || continue
-    out="$work/gen/win-$(basename "$spec" .yaml)"
+    out="$work/gen/$(basename "$spec" .yaml)"
+    lists "$out" windows || continue
     for src in "$out"/windows/*.c; do
       queue $mingw "${wflags[@]}" -I"$out/windows" -I"$repo/runtime/include" "$src" -o "$work/obj/$count.o"
       queue clang --target=x86_64-w64-mingw32 "${wflags[@]/-c/-fsyntax-only}" -I"$out/windows" \

@@ -4,7 +4,7 @@
  * checked; without it the portable checks also run against plain glibc. */
 #define _GNU_SOURCE
 #include "check.h"
-#include "alloc8_test_stats.h"
+#include "demo_stats.h"
 
 #include <errno.h>
 #include <malloc.h>
@@ -31,9 +31,6 @@ static int by_size; /* --alignment-by-size: blocks under 16 bytes need only 8 (C
 static size_t min_align(size_t n) { return by_size && n < 16 ? 8 : 16; }
 static alloc8_stats_fn stats;
 static int strict; /* --alloc8 */
-
-/* Counter deltas around one call (main thread only, nothing else running). */
-#define DELTA(field, before, after) ((after).field - (before).field)
 
 static void *lookup(const char *name) {
     void *sym = dlsym(RTLD_DEFAULT, name);
@@ -232,8 +229,8 @@ static void test_counters(void) {
         a = alloc8_test_snapshot(stats);                                                           \
         call;                                                                                      \
         b = alloc8_test_snapshot(stats);                                                           \
-        CHECK(DELTA(field, a, b) == (expect), "%s moves %s by %d (moved %llu)\n", #call, #field,  \
-              (int)(expect), (unsigned long long)DELTA(field, a, b));                              \
+        CHECK(DELTA(a, b, field) == (expect), "%s moves %s by %d (moved %llu)\n", #call, #field,  \
+              (int)(expect), DELTA(a, b, field));                                                  \
     } while (0)
     AROUND(p = malloc(100), malloc_calls, 1);
     AROUND(free(p), free_calls, 1);
@@ -265,7 +262,7 @@ static void test_counters(void) {
         a = alloc8_test_snapshot(stats);
         p = fn(50);
         b = alloc8_test_snapshot(stats);
-        CHECK(DELTA(malloc_calls, a, b) + DELTA(memalign_calls, a, b) == 1, "%s reaches the allocator\n", allocs[i]);
+        CHECK(DELTA(a, b, malloc_calls) + DELTA(a, b, memalign_calls) == 1, "%s reaches the allocator\n", allocs[i]);
         void (*libc_free)(void *) = NULL;
         sym = lookup("__libc_free");
         if (sym == NULL)

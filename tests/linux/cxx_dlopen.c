@@ -7,7 +7,7 @@
  *      run once and its std::bad_alloc reach the module's catch.
  * Usage: cxx_dlopen <module.so> [--alloc8] */
 #define _GNU_SOURCE
-#include "alloc8_test_stats.h"
+#include "demo_stats.h"
 #include "check.h"
 
 #include <signal.h>

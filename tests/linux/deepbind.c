@@ -7,7 +7,7 @@
  * Usage: deepbind path|name|origin|plain <library.so> <c++ library.so> [--alloc8] */
 #define _GNU_SOURCE
 #include "check.h"
-#include "alloc8_test_stats.h"
+#include "demo_stats.h"
 
 #include <dlfcn.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * them (entry.owns) and hands them to glibc, or moves them into the allocator on realloc. */
 #define _GNU_SOURCE
 #include "check.h"
-#include "alloc8_test_stats.h"
+#include "demo_stats.h"
 
 #include <malloc.h>
 #include <stdio.h>

@@ -10,7 +10,8 @@
  * (a safety net far above the child's few milliseconds of work) and reported; the CTest timeout
  * catches a hang in the parent. */
 #define _GNU_SOURCE
-#include "alloc8_test_stats.h"
+#include "check.h"
+#include "demo_stats.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -116,42 +117,35 @@ int main(int argc, char **argv) {
             printf("FAIL: pthread_create\n");
             return 1;
         }
-    int failed = 0;
-    for (int i = 0; i < FORKS && !failed; i++) {
+    /* the forks stop at the first failure */
+    for (int i = 0; i < FORKS && check_failures == 0; i++) {
         run_round_until_busy();
         pid_t pid = fork(); /* the workers are allocating right now */
         if (pid == 0)
             _exit(child_work());
         set_round(0, 0);
-        if (pid < 0) {
-            printf("FAIL: fork\n");
-            failed = 1;
+        CHECK(pid > 0, "fork\n");
+        if (pid < 0)
             break;
-        }
-        int status;
-        if (waitpid(pid, &status, 0) != pid) {
-            printf("FAIL: waitpid\n");
-            failed = 1;
-        } else if (WIFSIGNALED(status)) {
-            printf("FAIL: child %d killed by signal %d%s\n", i, WTERMSIG(status),
-                   WTERMSIG(status) == SIGALRM ? " (deadlock in the child)" : "");
-            failed = 1;
-        } else if (WEXITSTATUS(status) != 0) {
-            printf("FAIL: child %d failed its checks (status %d)\n", i, WEXITSTATUS(status));
-            failed = 1;
-        }
+        int status = 0;
+        pid_t waited = waitpid(pid, &status, 0);
+        CHECK(waited == pid, "waitpid\n");
+        if (waited != pid)
+            continue;
+        CHECK(!WIFSIGNALED(status), "child %d killed by signal %d%s\n", i, WTERMSIG(status),
+              WTERMSIG(status) == SIGALRM ? " (deadlock in the child)" : "");
+        CHECK(WIFSIGNALED(status) || WEXITSTATUS(status) == 0, "child %d failed its checks (status %d)\n", i,
+              WEXITSTATUS(status));
     }
     set_round(0, 1);
     for (int i = 0; i < WORKERS; i++)
         pthread_join(threads[i], NULL);
     struct alloc8_demo_stats after = alloc8_test_snapshot(stats);
-    if (strict && after.malloc_calls - before.malloc_calls < (uint64_t)FORKS * WORKERS * MIN_ALLOCS) {
-        printf("FAIL: the demo allocator did not serve the workers\n");
-        failed = 1;
-    }
-    if (failed)
-        return 1;
-    printf("fork: %d forks, each while %d threads were allocating; every child allocated and exited 0\n",
-           FORKS, WORKERS);
-    return 0;
+    if (strict)
+        CHECK(DELTA(before, after, malloc_calls) >= (unsigned long long)FORKS * WORKERS * MIN_ALLOCS,
+              "the demo allocator did not serve the workers\n");
+    if (check_failures == 0)
+        printf("fork: %d forks, each while %d threads were allocating; every child allocated and exited 0\n",
+               FORKS, WORKERS);
+    return check_report("fork");
 }

@@ -6,7 +6,7 @@
  *     and so does the first free of a thread attached lazily, whose init hook changes it.
  * The checker itself is proved by a deliberate misuse (free_sized with a wrong size). */
 #define _GNU_SOURCE
-#include "alloc8_test_stats.h"
+#include "demo_stats.h"
 #include "check.h"
 
 #include <errno.h>

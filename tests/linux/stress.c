@@ -2,7 +2,8 @@
  * the one that allocated them. Each block carries a pattern derived from its size, checked by the
  * thread that frees it. Mixed sizes (mostly small, some large), aligned blocks and reallocs. */
 #define _GNU_SOURCE
-#include "alloc8_test_stats.h"
+#include "check.h"
+#include "demo_stats.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -85,24 +86,16 @@ int main(int argc, char **argv) {
         free(left);
     }
     struct alloc8_demo_stats after = alloc8_test_snapshot(stats);
-    int failed = 0;
-    if (atomic_load(&corrupt)) {
-        printf("FAIL: %ld blocks were corrupted or could not be allocated\n", atomic_load(&corrupt));
-        failed = 1;
-    }
+    CHECK(atomic_load(&corrupt) == 0, "%ld blocks were corrupted or could not be allocated\n", atomic_load(&corrupt));
     long made = atomic_load(&allocations);
     if (strict) {
-        uint64_t served = (after.malloc_calls - before.malloc_calls) + (after.memalign_calls - before.memalign_calls);
-        uint64_t freed = after.free_calls - before.free_calls;
-        if (served < (uint64_t)made || freed < (uint64_t)(made - SLOTS)) {
-            printf("FAIL: the allocator served %llu allocations and %llu frees for %ld allocations\n",
-                   (unsigned long long)served, (unsigned long long)freed, made);
-            failed = 1;
-        }
+        unsigned long long served = DELTA(before, after, malloc_calls) + DELTA(before, after, memalign_calls);
+        unsigned long long freed = DELTA(before, after, free_calls);
+        CHECK(served >= (unsigned long long)made && freed >= (unsigned long long)(made - SLOTS),
+              "the allocator served %llu allocations and %llu frees for %ld allocations\n", served, freed, made);
     }
-    if (failed)
-        return 1;
-    printf("stress: %d threads, %ld allocations with cross-thread frees, every block intact%s\n", THREADS,
-           made, strict ? ", all served by the demo allocator" : "");
-    return 0;
+    if (check_failures == 0)
+        printf("stress: %d threads, %ld allocations with cross-thread frees, every block intact%s\n", THREADS,
+               made, strict ? ", all served by the demo allocator" : "");
+    return check_report("stress");
 }

@@ -101,7 +101,7 @@ class Case(unittest.TestCase):
             self.assertIn("so the call comes back into the allocator (a deadlock under its lock, or endless "
                           "recursion).", match[0])
         self.assertTrue(err[-1].startswith(f"alloc8: {len(findings)} call"), err[-1])
-        self.assertIn("CHECK_ENTRIES OFF", err[-1])
+        self.assertIn("CHECK_ENTRIES RUNTIME", err[-1])
         self.assertEqual(len(err), len(findings) + 1, "\n".join(err))
 
     def assert_passed(self, rc, out, err):

@@ -21,7 +21,7 @@
  *   keydtor  threads started by libc's own pthread_create whose first call into the allocator is
  *           in a key destructor: init then, and still exactly one cleanup each */
 #define _GNU_SOURCE
-#include "alloc8_test_stats.h"
+#include "demo_stats.h"
 #include "check.h"
 
 #include <dlfcn.h>

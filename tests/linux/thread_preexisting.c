@@ -4,7 +4,7 @@
  * first allocation, and cleanup when it ends; the glue marks the process as threaded.
  * Usage: thread_preexisting <path of libdemo_prefixed.so> */
 #define _GNU_SOURCE
-#include "alloc8_test_stats.h"
+#include "demo_stats.h"
 #include "check.h"
 
 #include <dlfcn.h>

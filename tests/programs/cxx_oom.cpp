@@ -4,7 +4,8 @@
 // the allocation succeed), and nothrow forms returning nullptr where the throwing ones throw.
 // The address space is limited (RLIMIT_AS) so that a 192 MiB request fails until the handler
 // frees a 256 MiB reserve. Run with --alloc8 under the demo allocator, and without, under glibc.
-#include "alloc8_test_stats.h"
+#include "check.h"
+#include "demo_stats.h"
 
 #include <cstdint>
 #include <cstdio>
@@ -13,12 +14,6 @@
 #include <sys/resource.h>
 
 namespace {
-
-int failures;
-void check(bool ok, const char *what) {
-    std::printf("%s: %s\n", ok ? "ok" : "FAIL", what);
-    failures += !ok;
-}
 
 constexpr std::size_t MiB = 1024 * 1024;
 constexpr std::size_t reserve_size = 256 * MiB, request = 192 * MiB;
@@ -59,7 +54,7 @@ template <class F, class D> void expect_reserve_used(const char *what, F allocat
     handler_calls = 0;
     std::set_new_handler(release_reserve);
     void *p = allocate();
-    check(p != nullptr && handler_calls == 1, what);
+    CHECK(p != nullptr && handler_calls == 1, "%s\n", what);
     std::set_new_handler(nullptr);
     release(p);
 }
@@ -71,7 +66,7 @@ int main(int argc, char **argv) {
     alloc8_stats_fn stats = alloc8_test_begin(argc, argv, &strict);
     // A limit with room for small blocks but not for `request` while the reserve is held.
     take_reserve();
-    check(reserve != nullptr, "a 256 MiB reserve");
+    CHECK(reserve != nullptr, "a 256 MiB reserve\n");
     std::free(reserve);
     if (!limit_address_space(reserve_size + 96 * MiB)) {
         std::printf("FAIL: setrlimit(RLIMIT_AS)\n");
@@ -89,7 +84,7 @@ int main(int argc, char **argv) {
     try { (void)::operator new(huge, al); } catch (const std::bad_alloc &) { caught++; }
     try { (void)::operator new[](huge, al); } catch (const std::bad_alloc &) { caught++; }
     try { (void)new char[huge]; } catch (const std::bad_alloc &) { caught++; }
-    check(caught == 5, "a failing throwing new with no new_handler throws std::bad_alloc (5 forms)");
+    CHECK(caught == 5, "a failing throwing new with no new_handler throws std::bad_alloc (5 forms)\n");
 
     // the handler loop of the throwing forms: a handler that frees the reserve makes it succeed
     auto del = [](void *p) { ::operator delete(p); };
@@ -109,21 +104,20 @@ int main(int argc, char **argv) {
 
     // nothrow: nullptr where the throwing form would throw
     handler_calls = 0;
-    check(::operator new(huge, nt) == nullptr && handler_calls == 0, "new(nothrow) with no handler: nullptr");
+    CHECK(::operator new(huge, nt) == nullptr && handler_calls == 0, "new(nothrow) with no handler: nullptr\n");
     std::set_new_handler(throwing_handler);
-    check(::operator new(huge, nt) == nullptr && handler_calls == 1,
-          "new(nothrow) whose handler throws std::bad_alloc: nullptr, handler called once");
-    check(::operator new[](huge, al, nt) == nullptr && handler_calls == 2,
-          "new[](align_val_t, nothrow) whose handler throws: nullptr");
+    CHECK(::operator new(huge, nt) == nullptr && handler_calls == 1,
+          "new(nothrow) whose handler throws std::bad_alloc: nullptr, handler called once\n");
+    CHECK(::operator new[](huge, al, nt) == nullptr && handler_calls == 2,
+          "new[](align_val_t, nothrow) whose handler throws: nullptr\n");
     std::set_new_handler(uninstalling_handler);
-    check(::operator new(huge, nt) == nullptr && handler_calls == 3,
-          "new(nothrow) whose handler uninstalls itself: nullptr after one call");
+    CHECK(::operator new(huge, nt) == nullptr && handler_calls == 3,
+          "new(nothrow) whose handler uninstalls itself: nullptr after one call\n");
     std::set_new_handler(nullptr);
 
     alloc8_demo_stats after = alloc8_test_snapshot(stats);
     if (strict)
-        check(after.malloc_calls + after.memalign_calls > before.malloc_calls + before.memalign_calls + 5,
-              "the demo allocator served the retried allocations");
-    std::printf("cxx_oom: %s\n", failures ? "FAILED" : "every check passed");
-    return failures ? 1 : 0;
+        CHECK(after.malloc_calls + after.memalign_calls > before.malloc_calls + before.memalign_calls + 5,
+              "the demo allocator served the retried allocations\n");
+    return check_report("cxx_oom");
 }

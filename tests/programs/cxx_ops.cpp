@@ -2,7 +2,8 @@
 // new must reach the demo allocator exactly once and each delete must free exactly once. Also the
 // new_handler protocol, nothrow failure and new(0). `new Aligned64[n]` below makes this binary
 // reference _ZnamSt11align_val_t@CXXABI_1.3.11 (checked with readelf by check_binding.sh).
-#include "alloc8_test_stats.h"
+#include "check.h"
+#include "demo_stats.h"
 
 #include <cstdint>
 #include <cstdio>
@@ -10,16 +11,8 @@
 
 namespace {
 
-int failures;
 alloc8_stats_fn stats;
 bool strict;
-
-void check(bool ok, const char *what) {
-    if (!ok) {
-        std::printf("FAIL: %s\n", what);
-        failures++;
-    }
-}
 
 bool aligned(const void *p, std::size_t a) { return (reinterpret_cast<std::uintptr_t>(p) & (a - 1)) == 0; }
 
@@ -29,9 +22,9 @@ template <class F> void expect_new(const char *what, F call, std::size_t alignme
     alloc8_demo_stats a = alloc8_test_snapshot(stats);
     out = call();
     alloc8_demo_stats b = alloc8_test_snapshot(stats);
-    check(out != nullptr && aligned(out, alignment), what);
+    CHECK(out != nullptr && aligned(out, alignment), "%s\n", what);
     if (strict)
-        check(served(b) - served(a) == 1, what);
+        CHECK(served(b) - served(a) == 1, "%s\n", what);
 }
 
 template <class F> void expect_delete(const char *what, F call) {
@@ -39,7 +32,7 @@ template <class F> void expect_delete(const char *what, F call) {
     call();
     alloc8_demo_stats b = alloc8_test_snapshot(stats);
     if (strict)
-        check(b.free_calls - a.free_calls == 1, what);
+        CHECK(b.free_calls - a.free_calls == 1, "%s\n", what);
 }
 
 struct alignas(64) Aligned64 {
@@ -94,20 +87,20 @@ int main(int argc, char **argv) {
 
     // new-expressions of an over-aligned type use the aligned forms
     Aligned64 *array = new Aligned64[10];
-    check(aligned(array, 64), "new Aligned64[10] is 64-aligned");
+    CHECK(aligned(array, 64), "new Aligned64[10] is 64-aligned\n");
     delete[] array;
     Aligned64 *one = new Aligned64;
-    check(aligned(one, 64), "new Aligned64 is 64-aligned");
+    CHECK(aligned(one, 64), "new Aligned64 is 64-aligned\n");
     delete one;
 
     void *z1 = ::operator new(0), *z2 = ::operator new(0);
-    check(z1 != nullptr && z2 != nullptr && z1 != z2, "operator new(0) returns unique non-null pointers");
+    CHECK(z1 != nullptr && z2 != nullptr && z1 != z2, "operator new(0) returns unique non-null pointers\n");
     ::operator delete(z1);
     ::operator delete(z2);
 
     volatile std::size_t huge = SIZE_MAX / 2;
-    check(::operator new(huge, nt) == nullptr, "nothrow new of a huge size returns nullptr");
-    check(::operator new[](huge, al, nt) == nullptr, "aligned nothrow new[] of a huge size returns nullptr");
+    CHECK(::operator new(huge, nt) == nullptr, "nothrow new of a huge size returns nullptr\n");
+    CHECK(::operator new[](huge, al, nt) == nullptr, "aligned nothrow new[] of a huge size returns nullptr\n");
 
     std::set_new_handler(throwing_handler);
     bool caught = false;
@@ -118,11 +111,10 @@ int main(int argc, char **argv) {
         caught = true;
     }
     std::set_new_handler(nullptr);
-    check(caught && handler_calls == 1, "a failing new calls the new_handler once; its bad_alloc propagates");
+    CHECK(caught && handler_calls == 1, "a failing new calls the new_handler once; its bad_alloc propagates\n");
 
-    if (failures)
-        return 1;
-    std::printf("cxx_ops: all 20 operators%s, aligned new-expressions, new_handler, nothrow failure\n",
-                strict ? " reached the demo allocator" : " checked");
-    return 0;
+    if (check_failures == 0)
+        std::printf("cxx_ops: all 20 operators%s, aligned new-expressions, new_handler, nothrow failure\n",
+                    strict ? " reached the demo allocator" : " checked");
+    return check_report("cxx_ops");
 }

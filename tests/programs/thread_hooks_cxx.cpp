@@ -3,9 +3,9 @@
 // BEFORE the cleanup hook (glibc runs C++ thread_local destructors before key destructors, and
 // the glue's cleanup comes in the last key destructor round), so it still allocates from an
 // initialised thread; and init == cleanup == threads for a batch of std::threads.
-#include "alloc8_test_stats.h"
+#include "check.h"
+#include "demo_stats.h"
 
-#include <atomic>
 #include <cstdio>
 #include <string>
 #include <thread>
@@ -13,7 +13,6 @@
 
 static alloc8_stats_fn stats;
 static alloc8_thread_fn thread_info;
-static std::atomic<int> failures{0};
 
 static alloc8_demo_thread me() {
     alloc8_demo_thread t;
@@ -21,19 +20,12 @@ static alloc8_demo_thread me() {
     return t;
 }
 
-static void expect(bool ok, const char *what) {
-    if (!ok) {
-        std::printf("FAIL: %s\n", what);
-        failures++;
-    }
-}
-
 struct Farewell {
     std::string *text = nullptr;
     ~Farewell() {
         alloc8_demo_thread t = me();
-        expect(t.state == DEMO_THREAD_HOOKED && t.cleanups == 0,
-               "a thread_local destructor runs before the cleanup hook");
+        CHECK(t.state == DEMO_THREAD_HOOKED && t.cleanups == 0,
+              "a thread_local destructor runs before the cleanup hook\n");
         delete text;
         text = new std::string(200, 'z'); // allocating here is fine
         delete text;
@@ -57,20 +49,19 @@ int main(int argc, char **argv) {
     for (int i = 0; i < count; i++)
         threads.emplace_back([i] {
             alloc8_demo_thread t = me();
-            expect(t.state == DEMO_THREAD_HOOKED && t.inits == 1 && t.cleanups == 0,
-                   "std::thread: init ran before the thread's function");
+            CHECK(t.state == DEMO_THREAD_HOOKED && t.inits == 1 && t.cleanups == 0,
+                  "std::thread: init ran before the thread's function\n");
             farewell.text = new std::string(static_cast<std::size_t>(100 + i), 'a');
             std::vector<int> v(1000, i);
-            expect(v.back() == i, "the thread allocated");
+            CHECK(v.back() == i, "the thread allocated\n");
         });
     for (auto &t : threads)
         t.join();
     alloc8_demo_stats after = alloc8_test_snapshot(stats);
     unsigned long long inits = after.thread_inits - before.thread_inits;
     unsigned long long cleanups = after.thread_cleanups - before.thread_cleanups;
-    expect(inits == count && cleanups == count, "std::thread: init count == cleanup count == threads");
-    expect(after.unhooked_caches == before.unhooked_caches, "no thread allocated before its init");
-    std::printf("thread_hooks_cxx: %d threads, %llu inits, %llu cleanups, %d failures\n", count, inits,
-                cleanups, failures.load());
-    return failures.load() == 0 ? 0 : 1;
+    CHECK(inits == count && cleanups == count, "std::thread: init count == cleanup count == threads\n");
+    CHECK(after.unhooked_caches == before.unhooked_caches, "no thread allocated before its init\n");
+    std::printf("thread_hooks_cxx: %d threads, %llu inits, %llu cleanups\n", count, inits, cleanups);
+    return check_report("thread_hooks_cxx");
 }

@@ -3,10 +3,10 @@
  * every chunk, owns, the last block given back, the limit, and a clear error for every bad
  * argument. */
 #define _GNU_SOURCE
-#include "../linux/check.h"
 #include "alloc8/arena.h"
 #include "alloc8/gc.h"
 #include "alloc8/registry.h"
+#include "check.h"
 
 #include <stdint.h>
 #include <stdlib.h>

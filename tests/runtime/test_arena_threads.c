@@ -3,10 +3,10 @@
  * puts pointers to fresh GC objects only into its arena, allocates garbage so collections run
  * while the other threads work, checks every object is intact and not finalised, then resets. */
 #define _GNU_SOURCE
-#include "../linux/check.h"
 #include "alloc8/arena.h"
 #include "alloc8/current.h"
 #include "alloc8/gc.h"
+#include "check.h"
 #include "gc_util.h"
 
 #include <pthread.h>

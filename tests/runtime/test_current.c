@@ -3,9 +3,9 @@
  * mismatched pop; the scoped helper restores the outer allocator; the counting allocator counts
  * every call, honours alignment and owns exactly its live blocks. */
 #define _GNU_SOURCE
-#include "../linux/check.h"
 #include "alloc8/counting.h"
 #include "alloc8/current.h"
+#include "check.h"
 
 #include <pthread.h>
 #include <stdint.h>

@@ -3,9 +3,9 @@
  * strategy handles 100,000 live chunks; add_roots stops with a clear error before the GC's root
  * table would abort the process; the push callback chains the one installed before it. */
 #define _GNU_SOURCE
-#include "../linux/check.h"
 #include "alloc8/arena.h"
 #include "alloc8/gc.h"
+#include "check.h"
 #include "gc_util.h"
 
 #include <gc/gc_mark.h>

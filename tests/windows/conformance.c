@@ -9,7 +9,10 @@
  *
  * Every check of a function's semantics is paired with the demo allocator's counters, which prove
  * the allocator served the call (or, for the C runtime's own blocks, that it did not). */
-#include "demo_check.h"
+/* The harness by its path: run_wine.sh and cmake_project build this with no include directory
+ * for tests/support (the demo allocator's header is on the include path). */
+#include "../support/check.h"
+#include "../support/demo_stats.h"
 
 #include <errno.h>
 #include <malloc.h>
@@ -29,7 +32,7 @@ void *__cdecl _realloc_base(void *block, size_t size);
 void __cdecl _free_base(void *block);
 #endif
 
-#define ALLOCATIONS (DELTA(malloc_calls) + DELTA(memalign_calls))
+#define ALLOCATIONS (DELTA(before, after, malloc_calls) + DELTA(before, after, memalign_calls))
 
 static int all_equal(const unsigned char *p, size_t n, unsigned char value) {
     for (size_t i = 0; i < n; i++)
@@ -62,9 +65,9 @@ static void test_malloc_family(void) {
     for (int i = 0; i < SIZES; i++)
         free(p[i]);
     struct alloc8_demo_stats after = snap();
-    CHECK(DELTA(malloc_calls) == SIZES && DELTA(free_calls) == SIZES,
+    CHECK(DELTA(before, after, malloc_calls) == SIZES && DELTA(before, after, free_calls) == SIZES,
           "malloc/free reached the allocator once each (mallocs +%llu, frees +%llu, expected %d)",
-          DELTA(malloc_calls), DELTA(free_calls), SIZES);
+          DELTA(before, after, malloc_calls), DELTA(before, after, free_calls), SIZES);
 
     before = snap();
     for (int i = 0; i < SIZES; i++) {
@@ -79,8 +82,9 @@ static void test_malloc_family(void) {
     CHECK(counted != NULL && all_equal((unsigned char *)counted, 1000 * sizeof *counted, 0), "calloc(1000, 4)");
     free(counted);
     after = snap();
-    CHECK(DELTA(malloc_calls) == 2 * SIZES + 1 && DELTA(free_calls) == 2 * SIZES + 1,
-          "calloc reached the allocator (mallocs +%llu, frees +%llu)", DELTA(malloc_calls), DELTA(free_calls));
+    CHECK(DELTA(before, after, malloc_calls) == 2 * SIZES + 1 && DELTA(before, after, free_calls) == 2 * SIZES + 1,
+          "calloc reached the allocator (mallocs +%llu, frees +%llu)", DELTA(before, after, malloc_calls),
+          DELTA(before, after, free_calls));
 
     unsigned char *kept = malloc(5);
     memset(kept, 0x11, 5);
@@ -93,7 +97,7 @@ static void test_malloc_family(void) {
     CHECK(realloc(kept, SIZE_MAX - 64) == NULL && errno == ENOMEM && all_equal(kept, 5, 0x11),
           "a failed realloc: NULL, ENOMEM, the block as it was");
     after = snap();
-    CHECK(DELTA(free_calls) == 0, "failed allocations free nothing");
+    CHECK(DELTA(before, after, free_calls) == 0, "failed allocations free nothing");
     free(kept);
 
     before = snap();
@@ -110,8 +114,10 @@ static void test_malloc_family(void) {
     CHECK(r != NULL && all_equal(r, 5, 0x11), "realloc shrinking keeps the contents");
     CHECK(realloc(r, 0) == NULL, "realloc(p, 0) frees p and returns NULL");
     after = snap();
-    CHECK(DELTA(free_calls) >= 1 && DELTA(malloc_calls) >= 1 && DELTA(malloc_calls) == DELTA(free_calls),
-          "realloc's blocks all came back (mallocs +%llu, frees +%llu)", DELTA(malloc_calls), DELTA(free_calls));
+    CHECK(DELTA(before, after, free_calls) >= 1 && DELTA(before, after, malloc_calls) >= 1 &&
+              DELTA(before, after, malloc_calls) == DELTA(before, after, free_calls),
+          "realloc's blocks all came back (mallocs +%llu, frees +%llu)", DELTA(before, after, malloc_calls),
+          DELTA(before, after, free_calls));
 }
 
 /* ---- _msize, _expand, _recalloc ----------------------------------------------------------------- */
@@ -133,8 +139,9 @@ static void test_msize_expand(void) {
     CHECK(_expand(p, 1u << 24) == NULL, "_expand never moves a block");
     free(p);
     struct alloc8_demo_stats after = snap();
-    CHECK(DELTA(malloc_calls) == 1 && DELTA(free_calls) == 1 && DELTA(usable_size_calls) >= 3,
-          "_msize and _expand asked the allocator (usable-size calls +%llu)", DELTA(usable_size_calls));
+    CHECK(DELTA(before, after, malloc_calls) == 1 && DELTA(before, after, free_calls) == 1 &&
+              DELTA(before, after, usable_size_calls) >= 3,
+          "_msize and _expand asked the allocator (usable-size calls +%llu)", DELTA(before, after, usable_size_calls));
 
 #ifdef _UCRT
     before = snap();
@@ -150,8 +157,9 @@ static void test_msize_expand(void) {
           "_recalloc overflow: NULL, ENOMEM, the block unchanged");
     CHECK(_recalloc(z, 0, 10) == NULL, "_recalloc to 0 bytes frees");
     after = snap();
-    CHECK(DELTA(malloc_calls) == 2 && DELTA(free_calls) == 2, "_recalloc reached the allocator (mallocs +%llu, frees +%llu)",
-          DELTA(malloc_calls), DELTA(free_calls));
+    CHECK(DELTA(before, after, malloc_calls) == 2 && DELTA(before, after, free_calls) == 2,
+          "_recalloc reached the allocator (mallocs +%llu, frees +%llu)", DELTA(before, after, malloc_calls),
+          DELTA(before, after, free_calls));
 #endif
 }
 
@@ -180,9 +188,9 @@ static void test_aligned(void) {
     }
     struct alloc8_demo_stats after = snap();
     /* each block: one allocation, one more for _aligned_realloc (it moves), two frees */
-    CHECK(ALLOCATIONS == 2u * (unsigned)blocks && DELTA(free_calls) == 2u * (unsigned)blocks,
+    CHECK(ALLOCATIONS == 2u * (unsigned)blocks && DELTA(before, after, free_calls) == 2u * (unsigned)blocks,
           "the aligned blocks came from the allocator and went back (allocations +%llu, frees +%llu, blocks %d)",
-          ALLOCATIONS, DELTA(free_calls), blocks);
+          ALLOCATIONS, DELTA(before, after, free_calls), blocks);
 
     before = snap();
     blocks = 0;
@@ -202,8 +210,9 @@ static void test_aligned(void) {
         }
     }
     after = snap();
-    CHECK(ALLOCATIONS == 2u * (unsigned)blocks && DELTA(free_calls) == 2u * (unsigned)blocks,
-          "_aligned_offset_* served (allocations +%llu, frees +%llu, blocks %d)", ALLOCATIONS, DELTA(free_calls), blocks);
+    CHECK(ALLOCATIONS == 2u * (unsigned)blocks && DELTA(before, after, free_calls) == 2u * (unsigned)blocks,
+          "_aligned_offset_* served (allocations +%llu, frees +%llu, blocks %d)", ALLOCATIONS,
+          DELTA(before, after, free_calls), blocks);
 
     before = snap();
     size_t bad[] = {0, 3, 24, 1000};
@@ -219,8 +228,9 @@ static void test_aligned(void) {
     CHECK(n != NULL && is_aligned(n, 32), "_aligned_realloc(NULL, 64, 32) allocates");
     CHECK(_aligned_realloc(n, 0, 32) == NULL, "_aligned_realloc(p, 0) frees and returns NULL");
     after = snap();
-    CHECK(ALLOCATIONS == 1 && DELTA(free_calls) == 1, "refused requests reach nothing (allocations +%llu, frees +%llu)",
-          ALLOCATIONS, DELTA(free_calls));
+    CHECK(ALLOCATIONS == 1 && DELTA(before, after, free_calls) == 1,
+          "refused requests reach nothing (allocations +%llu, frees +%llu)", ALLOCATIONS,
+          DELTA(before, after, free_calls));
 
 #ifdef _UCRT
     before = snap();
@@ -238,8 +248,8 @@ static void test_aligned(void) {
     _aligned_free(zo);
     _aligned_free(z);
     after = snap();
-    CHECK(ALLOCATIONS == 3 && DELTA(free_calls) == 3, "_aligned_recalloc served (allocations +%llu, frees +%llu)",
-          ALLOCATIONS, DELTA(free_calls));
+    CHECK(ALLOCATIONS == 3 && DELTA(before, after, free_calls) == 3,
+          "_aligned_recalloc served (allocations +%llu, frees +%llu)", ALLOCATIONS, DELTA(before, after, free_calls));
 #endif
 }
 
@@ -256,8 +266,9 @@ static void test_base_names(void) {
     _free_base(p);
     _free_base(z);
     struct alloc8_demo_stats after = snap();
-    CHECK(DELTA(malloc_calls) == 3 && DELTA(free_calls) == 3, "the _base names reached the allocator (mallocs +%llu, frees +%llu)",
-          DELTA(malloc_calls), DELTA(free_calls));
+    CHECK(DELTA(before, after, malloc_calls) == 3 && DELTA(before, after, free_calls) == 3,
+          "the _base names reached the allocator (mallocs +%llu, frees +%llu)", DELTA(before, after, malloc_calls),
+          DELTA(before, after, free_calls));
 }
 #endif
 
@@ -274,9 +285,10 @@ static void test_runtime_blocks(void) {
     CHECK(moved != NULL && strcmp(moved, "moved into the allocator") == 0, "realloc of a C runtime block keeps it");
     free(moved);
     struct alloc8_demo_stats after = snap();
-    CHECK(DELTA(free_calls) == 1 && DELTA(malloc_calls) == 1,
-          "runtime blocks went back to the runtime; only the moved copy is the allocator's (frees +%llu, mallocs +%llu)",
-          DELTA(free_calls), DELTA(malloc_calls));
+    CHECK(
+        DELTA(before, after, free_calls) == 1 && DELTA(before, after, malloc_calls) == 1,
+        "runtime blocks went back to the runtime; only the moved copy is the allocator's (frees +%llu, mallocs +%llu)",
+        DELTA(before, after, free_calls), DELTA(before, after, malloc_calls));
 }
 
 /* ---- GetLastError() survives the allocator ------------------------------------------------------ */
@@ -327,10 +339,12 @@ static void test_threads(void) {
         CHECK(seen_at_start[i].state == DEMO_THREAD_HOOKED && seen_at_start[i].inits == 1,
               "thread %d ran init before its start routine (state %d, inits %u)", i, seen_at_start[i].state,
               seen_at_start[i].inits);
-    CHECK(DELTA(thread_inits) == THREADS && DELTA(thread_cleanups) == THREADS,
-          "init == cleanup == threads (%llu, %llu, %d)", DELTA(thread_inits), DELTA(thread_cleanups), THREADS);
-    CHECK(DELTA(unhooked_caches) == 0, "no thread allocated before its init");
-    CHECK(ALLOCATIONS == 32u * THREADS && DELTA(free_calls) == 32u * THREADS, "the threads' blocks were served");
+    CHECK(DELTA(before, after, thread_inits) == THREADS && DELTA(before, after, thread_cleanups) == THREADS,
+          "init == cleanup == threads (%llu, %llu, %d)", DELTA(before, after, thread_inits),
+          DELTA(before, after, thread_cleanups), THREADS);
+    CHECK(DELTA(before, after, unhooked_caches) == 0, "no thread allocated before its init");
+    CHECK(ALLOCATIONS == 32u * THREADS && DELTA(before, after, free_calls) == 32u * THREADS,
+          "the threads' blocks were served");
 }
 
 int main(int argc, char **argv) {
@@ -354,12 +368,13 @@ int main(int argc, char **argv) {
     struct alloc8_demo_thread m = me();
     CHECK(m.state == DEMO_THREAD_HOOKED && m.inits == 1, "the main thread ran init once (state %d, inits %u)", m.state,
           m.inits);
-    printf("conformance (%s, %s): %d checks, %d failed\n", argc > 1 ? "DLL" : "linked in",
+    char name[64];
+    snprintf(name, sizeof name, "conformance (%s, %s)", argc > 1 ? "DLL" : "linked in",
 #ifdef _UCRT
-           "ucrtbase",
+             "ucrtbase"
 #else
-           "msvcrt",
+             "msvcrt"
 #endif
-           checks, failures);
-    return failures != 0;
+    );
+    return check_report(name);
 }

@@ -15,7 +15,10 @@
  *             _recalloc, _aligned_msize and the _base names through it, and its own foreign block;
  *   threads   CreateThread and _beginthreadex threads ran init before their start routine and
  *             one cleanup each; the thread that was running before the load ran init lazily. */
-#include "demo_check.h"
+/* The harness by its path: run_wine.sh and cmake_project build this with no include directory
+ * for tests/support (the demo allocator's header is on the include path). */
+#include "../support/check.h"
+#include "../support/demo_stats.h"
 
 #include <malloc.h>
 #include <process.h>
@@ -86,12 +89,12 @@ static void test_threads(void) {
               "%s thread %d: init ran before its start routine (state %d, inits %u)",
               i < THREADS ? "CreateThread" : "_beginthreadex", i, seen_at_start[i].state, seen_at_start[i].inits);
     CHECK(bad_threads == 0, "every thread kept one init and no cleanup while it ran (%ld did not)", bad_threads);
-    CHECK(DELTA(thread_inits) == 2 * THREADS && DELTA(thread_cleanups) == 2 * THREADS,
-          "init == cleanup == threads: %llu inits, %llu cleanups for %d threads", DELTA(thread_inits),
-          DELTA(thread_cleanups), 2 * THREADS);
-    CHECK(DELTA(unhooked_caches) == 0, "no thread allocated before its init");
+    CHECK(DELTA(before, after, thread_inits) == 2 * THREADS && DELTA(before, after, thread_cleanups) == 2 * THREADS,
+          "init == cleanup == threads: %llu inits, %llu cleanups for %d threads", DELTA(before, after, thread_inits),
+          DELTA(before, after, thread_cleanups), 2 * THREADS);
+    CHECK(DELTA(before, after, unhooked_caches) == 0, "no thread allocated before its init");
     printf("threads: %d CreateThread + %d _beginthreadex, %llu inits, %llu cleanups\n", THREADS, THREADS,
-           DELTA(thread_inits), DELTA(thread_cleanups));
+           DELTA(before, after, thread_inits), DELTA(before, after, thread_cleanups));
 }
 
 /* ---- the CRT's functions, served --------------------------------------------------------------- */
@@ -118,8 +121,9 @@ static void test_served(void) {
     free(NULL);
     struct alloc8_demo_stats after = snap();
     /* malloc, realloc (moves: one more), calloc (malloc + memset); realloc's old block, realloc(p, 0), free */
-    CHECK(DELTA(malloc_calls) == 3 && DELTA(free_calls) == 3,
-          "the allocator served them (mallocs +%llu, frees +%llu)", DELTA(malloc_calls), DELTA(free_calls));
+    CHECK(DELTA(before, after, malloc_calls) == 3 && DELTA(before, after, free_calls) == 3,
+          "the allocator served them (mallocs +%llu, frees +%llu)", DELTA(before, after, malloc_calls),
+          DELTA(before, after, free_calls));
 
     before = snap();
     size_t alignments[] = {16, 64, 4096, 65536};
@@ -138,9 +142,10 @@ static void test_served(void) {
     CHECK(_aligned_malloc(10, 24) == NULL && errno == EINVAL, "_aligned_malloc with alignment 24 -> EINVAL");
     _aligned_free(NULL);
     after = snap();
-    CHECK(DELTA(malloc_calls) + DELTA(memalign_calls) >= 12 && DELTA(free_calls) >= 12,
+    CHECK(DELTA(before, after, malloc_calls) + DELTA(before, after, memalign_calls) >= 12 &&
+              DELTA(before, after, free_calls) >= 12,
           "the _aligned_ family reached the allocator (allocations +%llu, frees +%llu)",
-          DELTA(malloc_calls) + DELTA(memalign_calls), DELTA(free_calls));
+          DELTA(before, after, malloc_calls) + DELTA(before, after, memalign_calls), DELTA(before, after, free_calls));
 }
 
 /* ---- blocks the CRT handed out before the DLL was loaded --------------------------------------- */
@@ -161,12 +166,13 @@ static void test_foreign(void) {
     free(foreign);
     _aligned_free(foreign_aligned);
     struct alloc8_demo_stats after = snap();
-    CHECK(DELTA(free_calls) == 0, "CRT blocks went back to the CRT, not to the allocator (+%llu frees)",
-          DELTA(free_calls));
+    CHECK(DELTA(before, after, free_calls) == 0, "CRT blocks went back to the CRT, not to the allocator (+%llu frees)",
+          DELTA(before, after, free_calls));
     char *moved = realloc(foreign_moved, 4000);
     CHECK(moved != NULL && moved[0] == 2 && moved[63] == 2, "realloc of a CRT block keeps its contents");
     after = snap();
-    CHECK(DELTA(malloc_calls) == 1, "... and moves it into the allocator (+%llu mallocs)", DELTA(malloc_calls));
+    CHECK(DELTA(before, after, malloc_calls) == 1, "... and moves it into the allocator (+%llu mallocs)",
+          DELTA(before, after, malloc_calls));
     free(moved);
 }
 
@@ -182,9 +188,9 @@ static void test_later_module(const char *path) {
     void *p = late_malloc(77);
     late_free(p);
     struct alloc8_demo_stats after = snap();
-    CHECK(DELTA(malloc_calls) == 1 && DELTA(free_calls) == 1,
-          "a DLL loaded later was patched as it loaded (mallocs +%llu, frees +%llu)", DELTA(malloc_calls),
-          DELTA(free_calls));
+    CHECK(DELTA(before, after, malloc_calls) == 1 && DELTA(before, after, free_calls) == 1,
+          "a DLL loaded later was patched as it loaded (mallocs +%llu, frees +%llu)",
+          DELTA(before, after, malloc_calls), DELTA(before, after, free_calls));
 }
 
 /* ---- a module that uses the Universal CRT -------------------------------------------------------- */
@@ -198,9 +204,10 @@ static void test_ucrt_module(void) {
     CHECK(failed == 0, "ucrt_module: the UCRT's functions kept their semantics (failed checks 0x%x)", failed);
     /* malloc, _recalloc (moves the block: one more), _malloc_base; _aligned_malloc (an aligned
        allocation); free, the moved block, _aligned_free, _free_base; its foreign free is not ours */
-    CHECK(DELTA(malloc_calls) == 3 && DELTA(memalign_calls) == 1 && DELTA(free_calls) == 4,
+    CHECK(DELTA(before, after, malloc_calls) == 3 && DELTA(before, after, memalign_calls) == 1 &&
+              DELTA(before, after, free_calls) == 4,
           "ucrt_module's imports from ucrtbase.dll were patched (mallocs +%llu, aligned +%llu, frees +%llu)",
-          DELTA(malloc_calls), DELTA(memalign_calls), DELTA(free_calls));
+          DELTA(before, after, malloc_calls), DELTA(before, after, memalign_calls), DELTA(before, after, free_calls));
 }
 
 int main(int argc, char **argv) {
@@ -248,6 +255,5 @@ int main(int argc, char **argv) {
     struct alloc8_demo_thread m = me();
     CHECK(m.state == DEMO_THREAD_HOOKED && m.inits == 1, "the main thread ran init lazily, once (state %d, inits %u)",
           m.state, m.inits);
-    printf("crt_served: %d checks, %d failed\n", checks, failures);
-    return failures != 0;
+    return check_report("crt_served");
 }

@@ -13,29 +13,54 @@ trap 'rm -rf "$work"' EXIT
 mkdir "$work/gen"
 command -v clang >/dev/null || { echo "FAIL: clang is not installed"; exit 1; }
 resource=$(clang -print-resource-dir)
-specs=()
-for spec in "$repo/spec/allocator.yaml" "$repo"/tests/specs/build/*.yaml "$repo"/bindings/*.yaml; do
-  grep -Eq '^platforms:[^#]*macos' "$spec" && specs+=("$spec")
-done
-[ ${#specs[@]} -gt 0 ] || { echo "FAIL: no spec lists macos"; exit 1; }
-
-# generate every spec in one interpreter: a start-up per spec used to cost more than the generation
-PYTHONPATH="$repo/gen" "$python" - "$work/gen" "${specs[@]}" <<'PY'
+# Ask the generator (`alloc8-gen SPEC --describe`) which specs list macos, and generate those, in
+# one interpreter: a start-up per spec used to cost more than the generation. Each spec's answer
+# stays in $work/gen/<spec>/describe (its `output=` lines say which file is the thread-hook source).
+PYTHONPATH="$repo/gen" "$python" - "$work/specs" "$work/gen" "$repo/spec/allocator.yaml" \
+  "$repo"/tests/specs/build/*.yaml "$repo"/bindings/*.yaml <<'PY'
+import contextlib
+import io
 import os
 import sys
 from alloc8gen.cli import main  # the CLI itself, called once per spec
-for spec in sys.argv[2:]:
-    out = os.path.join(sys.argv[1], os.path.basename(spec)[:-len(".yaml")])
+listed = []
+for spec in sys.argv[3:]:
+    out = os.path.join(sys.argv[2], os.path.basename(spec)[:-len(".yaml")])
+    answer = io.StringIO()
+    with contextlib.redirect_stdout(answer):
+        status = main([spec, "--describe", "--out", out])
+    if status != 0:
+        sys.exit(f"FAIL: alloc8-gen {spec} --describe --out {out}")
+    facts = dict(line.split("=", 1) for line in answer.getvalue().splitlines())
+    if "macos" not in facts["platforms"].split(","):
+        continue
     if main([spec, "--platform", "macos", "--out", out]) != 0:
         sys.exit(f"FAIL: alloc8-gen {spec} --platform macos --out {out}")
+    with open(os.path.join(out, "describe"), "w") as f:
+        f.write(answer.getvalue())
+    listed.append(spec + "\n")
+with open(sys.argv[1], "w") as f:
+    f.writelines(listed)
 PY
+mapfile -t specs <"$work/specs"
+[ ${#specs[@]} -gt 0 ] || { echo "FAIL: no spec lists macos"; exit 1; }
+
+# hook_sources <generated dir>: its macOS thread-hook source, as the generator tags it (none without threads:)
+hook_sources() {
+  local line
+  while IFS= read -r line; do
+    if [[ $line =~ ^output=([a-z,]+)\ (.*/macos/[^/]*)$ ]] && [[ ,${BASH_REMATCH[1]}, == *,threads,* ]]; then
+      echo "${BASH_REMATCH[2]}"
+    fi
+  done <"$1/describe"
+}
 
 # shellcheck source=../../support/compile_pool.sh
 source "$repo/tests/support/compile_pool.sh"
 for spec in "${specs[@]}"; do
   out="$work/gen/$(basename "$spec" .yaml)"
   variants=("")
-  if compgen -G "$out/macos/*_threads.c" >/dev/null; then
+  if [ -n "$(hook_sources "$out")" ]; then
     variants+=("-DALLOC8_THREAD_HOOKS=0" "-DALLOC8_THREAD_HOOKS=1 -DALLOC8_NO_THREAD_WRAPPERS=1")
   fi
   for target in x86_64-apple-macos11 arm64-apple-macos11; do
@@ -56,7 +81,8 @@ flagged=0
 for spec in "${specs[@]}"; do
   grep -Eq '^ *created_flag:' "$spec" || continue
   out="$work/gen/$(basename "$spec" .yaml)"
-  for src in "$out"/macos/*_threads.c; do
+  mapfile -t hooks < <(hook_sources "$out")
+  for src in "${hooks[@]}"; do
     expanded=$(clang -target arm64-apple-macos11 -std=c11 -E -nostdinc -isystem "$resource/include" \
                -isystem "$here" -DALLOC8_THREAD_HOOKS=0 -I"$out/macos" "$src")
     if ! grep -q "_interpose_pthread_create" <<<"$expanded" || ! grep -q "alloc8_mark_threaded();" <<<"$expanded"; then

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <unwind.h>
 
 ALLOC8_COLD ALLOC8_HIDDEN void *alloc8_glue_enomem(void) {
     errno = ENOMEM;
@@ -168,13 +169,20 @@ __typeof__(mallopt) __libc_mallopt ALLOC8_ALIAS(mallopt);
 #pragma GCC diagnostic pop
 
 #if !ALLOC8_STATIC
-/* The allocator's own calls to those __libc_* names: alloc8_add_interposer links the library with
-   --wrap=<name> for each (alloc8-gen --describe: self_wraps), so its objects' references to them
-   land here, while the definitions above stay what other modules get. An allocator that calls
-   __libc_malloc means glibc's malloc, but here it is the allocator itself, and the call would
-   come back into it, under its own lock: stop with a message instead of hanging (docs/spec.md,
-   "Where an allocator may get its memory"). */
-ALLOC8_COLD ALLOC8_HIDDEN __attribute__((noreturn)) void alloc8_glue_self_call(const char *name, const void *caller) {
+/* ---- the allocator's own calls into the glue ----------------------------------------------------
+   alloc8_add_interposer links the library with --wrap=<name> for the malloc family and glibc's
+   __libc_* names (alloc8-gen --describe: self_wraps): the references to them from the library's own
+   objects (the allocator's) land in the __wrap_<name> functions below, while every other module
+   still calls the definitions above. So the program's calls cost nothing more. A call from an
+   entry comes back into the allocator, under its own lock: a deadlock, or an endless recursion.
+   The __wrap_ functions stop it with a message instead (docs/spec.md, "Where an allocator may get
+   its memory"):
+   - the malloc family: when an entry other than init is on the thread's stack (the unwinder gives
+     each frame's function; entry.init, the thread hooks and the allocator's own API may allocate);
+   - __libc_*: always. An allocator calling __libc_malloc means glibc's malloc, and here that name
+     is the interposer's own, as in glibc. */
+ALLOC8_COLD ALLOC8_HIDDEN __attribute__((noreturn)) void alloc8_glue_self_call(const char *name, const void *caller,
+                                                                             const char *entry) {
     Dl_info info;
     char from[512], line[1024];
     memset(&info, 0, sizeof info);
@@ -186,7 +194,16 @@ ALLOC8_COLD ALLOC8_HIDDEN __attribute__((noreturn)) void alloc8_glue_self_call(c
                  (unsigned long)((uintptr_t)caller - (uintptr_t)info.dli_fbase));
     else
         snprintf(from, sizeof from, "the allocator");
-    int length = snprintf(line, sizeof line,
+    int length;
+    if (entry != NULL)
+        length = snprintf(line, sizeof line,
+                          "alloc8: %s calls %s (from %s), which is this interposer's own: the call comes back "
+                          "into the allocator (a deadlock under its lock, or an endless recursion). Get memory "
+                          "from mmap, from glibc's malloc through dlsym(RTLD_NEXT, \"malloc\"), or from a "
+                          "bootstrap area set up in entry.init.\n",
+                          entry, name, from);
+    else
+        length = snprintf(line, sizeof line,
                           "alloc8: %s calls %s, which is this interposer's own (it exports glibc's __libc_* "
                           "names, as glibc does): the call would come back into the allocator (a deadlock under "
                           "its lock, or an endless recursion). Get memory from mmap, from glibc's malloc through "
@@ -197,44 +214,127 @@ ALLOC8_COLD ALLOC8_HIDDEN __attribute__((noreturn)) void alloc8_glue_self_call(c
     abort();
 }
 
+struct alloc8_entry_search {
+    const char *entry;
+};
+
+static _Unwind_Reason_Code alloc8_find_entry_frame(struct _Unwind_Context *context, void *data) {
+    struct alloc8_entry_search *search = data;
+    uintptr_t start = (uintptr_t)_Unwind_GetRegionStart(context);
+    if (start == (uintptr_t)&mi_malloc)
+        search->entry = "entry.malloc (mi_malloc)";
+    if (start == (uintptr_t)&mi_free)
+        search->entry = "entry.free (mi_free)";
+    if (start == (uintptr_t)&mi_usable_size)
+        search->entry = "entry.usable_size (mi_usable_size)";
+    if (start == (uintptr_t)&mi_malloc_aligned)
+        search->entry = "entry.aligned (mi_malloc_aligned)";
+    if (start == (uintptr_t)&mi_realloc)
+        search->entry = "entry.realloc (mi_realloc)";
+    if (start == (uintptr_t)&mi_calloc)
+        search->entry = "entry.calloc (mi_calloc)";
+    if (start == (uintptr_t)&mi_free_size)
+        search->entry = "entry.free_sized (mi_free_size)";
+    if (start == (uintptr_t)&mi_free_size_aligned)
+        search->entry = "entry.free_aligned_sized (mi_free_size_aligned)";
+    return search->entry != NULL ? _URC_END_OF_STACK : _URC_NO_REASON;
+}
+
+/* Stops the program when an entry is on the stack; the unwinder allocates nothing. */
+static void alloc8_glue_check_self_call(const char *name, const void *caller) {
+    struct alloc8_entry_search search = {NULL};
+    _Unwind_Backtrace(alloc8_find_entry_frame, &search);
+    if (search.entry != NULL)
+        alloc8_glue_self_call(name, caller, search.entry);
+}
+
+ALLOC8_HIDDEN void *__wrap_malloc(size_t size) {
+    alloc8_glue_check_self_call("malloc", __builtin_return_address(0));
+    return malloc(size);
+}
+ALLOC8_HIDDEN void __wrap_free(void *ptr) {
+    alloc8_glue_check_self_call("free", __builtin_return_address(0));
+    free(ptr);
+}
+ALLOC8_HIDDEN void *__wrap_calloc(size_t count, size_t size) {
+    alloc8_glue_check_self_call("calloc", __builtin_return_address(0));
+    return calloc(count, size);
+}
+ALLOC8_HIDDEN void *__wrap_realloc(void *ptr, size_t size) {
+    alloc8_glue_check_self_call("realloc", __builtin_return_address(0));
+    return realloc(ptr, size);
+}
+ALLOC8_HIDDEN void *__wrap_memalign(size_t alignment, size_t size) {
+    alloc8_glue_check_self_call("memalign", __builtin_return_address(0));
+    return memalign(alignment, size);
+}
+ALLOC8_HIDDEN int __wrap_posix_memalign(void **memptr, size_t alignment, size_t size) {
+    alloc8_glue_check_self_call("posix_memalign", __builtin_return_address(0));
+    return posix_memalign(memptr, alignment, size);
+}
+ALLOC8_HIDDEN void *__wrap_aligned_alloc(size_t alignment, size_t size) {
+    alloc8_glue_check_self_call("aligned_alloc", __builtin_return_address(0));
+    return aligned_alloc(alignment, size);
+}
+ALLOC8_HIDDEN void *__wrap_valloc(size_t size) {
+    alloc8_glue_check_self_call("valloc", __builtin_return_address(0));
+    return valloc(size);
+}
+ALLOC8_HIDDEN void *__wrap_pvalloc(size_t size) {
+    alloc8_glue_check_self_call("pvalloc", __builtin_return_address(0));
+    return pvalloc(size);
+}
+ALLOC8_HIDDEN size_t __wrap_malloc_usable_size(void *ptr) {
+    alloc8_glue_check_self_call("malloc_usable_size", __builtin_return_address(0));
+    return malloc_usable_size(ptr);
+}
+ALLOC8_HIDDEN void __wrap_free_sized(void *ptr, size_t size) {
+    alloc8_glue_check_self_call("free_sized", __builtin_return_address(0));
+    free_sized(ptr, size);
+}
+ALLOC8_HIDDEN void __wrap_free_aligned_sized(void *ptr, size_t alignment, size_t size) {
+    alloc8_glue_check_self_call("free_aligned_sized", __builtin_return_address(0));
+    free_aligned_sized(ptr, alignment, size);
+}
+
 ALLOC8_HIDDEN void *__wrap___libc_malloc(size_t size) {
     (void)size;
-    alloc8_glue_self_call("__libc_malloc", __builtin_return_address(0));
+    alloc8_glue_self_call("__libc_malloc", __builtin_return_address(0), NULL);
 }
 ALLOC8_HIDDEN void __wrap___libc_free(void *ptr) {
     (void)ptr;
-    alloc8_glue_self_call("__libc_free", __builtin_return_address(0));
+    alloc8_glue_self_call("__libc_free", __builtin_return_address(0), NULL);
 }
 ALLOC8_HIDDEN void *__wrap___libc_calloc(size_t count, size_t size) {
     (void)count;
     (void)size;
-    alloc8_glue_self_call("__libc_calloc", __builtin_return_address(0));
+    alloc8_glue_self_call("__libc_calloc", __builtin_return_address(0), NULL);
 }
 ALLOC8_HIDDEN void *__wrap___libc_realloc(void *ptr, size_t size) {
     (void)ptr;
     (void)size;
-    alloc8_glue_self_call("__libc_realloc", __builtin_return_address(0));
+    alloc8_glue_self_call("__libc_realloc", __builtin_return_address(0), NULL);
 }
 ALLOC8_HIDDEN void *__wrap___libc_memalign(size_t alignment, size_t size) {
     (void)alignment;
     (void)size;
-    alloc8_glue_self_call("__libc_memalign", __builtin_return_address(0));
+    alloc8_glue_self_call("__libc_memalign", __builtin_return_address(0), NULL);
 }
 ALLOC8_HIDDEN void *__wrap___libc_valloc(size_t size) {
     (void)size;
-    alloc8_glue_self_call("__libc_valloc", __builtin_return_address(0));
+    alloc8_glue_self_call("__libc_valloc", __builtin_return_address(0), NULL);
 }
 ALLOC8_HIDDEN void *__wrap___libc_pvalloc(size_t size) {
     (void)size;
-    alloc8_glue_self_call("__libc_pvalloc", __builtin_return_address(0));
+    alloc8_glue_self_call("__libc_pvalloc", __builtin_return_address(0), NULL);
 }
 ALLOC8_HIDDEN struct mallinfo __wrap___libc_mallinfo(void) {
-    alloc8_glue_self_call("__libc_mallinfo", __builtin_return_address(0));
+    alloc8_glue_self_call("__libc_mallinfo", __builtin_return_address(0), NULL);
 }
 ALLOC8_HIDDEN int __wrap___libc_mallopt(int param, int value) {
     (void)param;
     (void)value;
-    alloc8_glue_self_call("__libc_mallopt", __builtin_return_address(0));
+    alloc8_glue_self_call("__libc_mallopt", __builtin_return_address(0), NULL);
 }
 #endif
 

@@ -1,45 +1,59 @@
-/* Test helper (header-only, C and C++): read the demo allocator's counters from a program running
- * under LD_PRELOAD of liballoc8demo.so. Programs take `--alloc8` to REQUIRE the counters (proof
- * that the interposer served them); without it, alloc8-only checks are skipped so the semantic
- * checks can also be run against plain glibc. */
-#ifndef ALLOC8_TEST_STATS_H
-#define ALLOC8_TEST_STATS_H
+/* The demo allocator's counters, read by a test program (header-only, C and C++). The structs come
+ * from the demo allocator's own header (examples/demo_allocator/demo_allocator.h, which must be on
+ * the include path); the functions are found at run time, so that the program links to no
+ * allocator.
+ *
+ * Linux, a program under LD_PRELOAD of liballoc8demo.so: programs take `--alloc8` to REQUIRE the
+ * counters (proof that the interposer served them); without it, alloc8-only checks are skipped so
+ * the semantic checks can also be run against plain glibc. alloc8_test_begin, alloc8_test_snapshot.
+ *
+ * Windows: read through the module that exports them (the interposer DLL, or the program itself in
+ * the link-time mode). counters_from, snap, me. */
+#ifndef ALLOC8_TEST_DEMO_STATS_H
+#define ALLOC8_TEST_DEMO_STATS_H
 
-#ifndef _GNU_SOURCE
+#if !defined(_WIN32) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE
 #endif
-#include <dlfcn.h>
-#include <stdint.h>
+
+#include "demo_allocator.h"
+
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-/* The layout of examples/demo_allocator/demo_allocator.h (which may be included first instead). */
-#ifndef DEMO_ALLOCATOR_H
-struct alloc8_demo_stats {
-    uint64_t malloc_calls;
-    uint64_t free_calls;
-    uint64_t memalign_calls;
-    uint64_t usable_size_calls;
-    uint64_t bytes_requested;
-    uint64_t large_allocs;
-    uint64_t thread_caches;
-    uint64_t thread_caches_reused;
-    uint64_t thread_inits;
-    uint64_t thread_cleanups;
-    uint64_t unhooked_caches;
-    uint64_t after_cleanup_calls;
-    uint64_t threads_created;
-    uint64_t locks_taken;
-    uint64_t locks_elided;
-};
-enum { DEMO_THREAD_NO_CACHE, DEMO_THREAD_HOOKED, DEMO_THREAD_UNHOOKED, DEMO_THREAD_TORN_DOWN };
-struct alloc8_demo_thread {
-    int state;
-    unsigned inits;
-    unsigned cleanups;
-};
-#endif
+#ifdef _WIN32
+#include <windows.h>
+
+static void (*stats_get)(struct alloc8_demo_stats *);
+static void (*thread_get)(struct alloc8_demo_thread *);
+
+/* Finds the counters in `module`; 0 (with a message) when it does not export them. */
+static inline int counters_from(HMODULE module, const char *name) {
+    stats_get = (void (*)(struct alloc8_demo_stats *))(void (*)(void))GetProcAddress(module, "alloc8_demo_stats_get");
+    thread_get = (void (*)(struct alloc8_demo_thread *))(void (*)(void))GetProcAddress(module, "alloc8_demo_thread_get");
+    if (stats_get == NULL || thread_get == NULL) {
+        printf("FAIL: %s does not export the demo allocator's counters\n", name);
+        return 0;
+    }
+    return 1;
+}
+
+static inline struct alloc8_demo_stats snap(void) {
+    struct alloc8_demo_stats s;
+    stats_get(&s);
+    return s;
+}
+
+/* The calling thread's view. */
+static inline struct alloc8_demo_thread me(void) {
+    struct alloc8_demo_thread t;
+    thread_get(&t);
+    return t;
+}
+
+#else
+#include <dlfcn.h>
+#include <stdlib.h>
 
 typedef void (*alloc8_stats_fn)(struct alloc8_demo_stats *);
 
@@ -93,5 +107,6 @@ static inline struct alloc8_demo_stats alloc8_test_snapshot(alloc8_stats_fn fn) 
         fn(&s);
     return s;
 }
+#endif
 
 #endif
