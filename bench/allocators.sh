@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Real allocators through their generated bindings (bindings/*.yaml) versus the allocators' own
 # LD_PRELOAD libraries, and glibc through the passthrough binding versus glibc alone. Reports, in
 # one run:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The floor for any malloc replacement that lives in its own shared library and calls an
  * allocator in another one: each function is a bare tail call into the allocator's API, with
  * none of the generated glue's checks (errno, alignment, zero sizes, C++ operators). Every call
@@ -58,19 +59,32 @@ size_t sallocx(const void *ptr, int flags);
 #define FWD_MALLOC(size) mallocx((size) + ((size) == 0), 0)
 #define FWD_FREE(ptr) ((ptr) != NULL ? dallocx(ptr, 0) : (void)0)
 #define FWD_CALLOC(count, size) mallocx((count) * (size) + ((count) * (size) == 0), 0x40) /* MALLOCX_ZERO */
-#define FWD_REALLOC(ptr, size) ((ptr) == NULL ? mallocx((size) + ((size) == 0), 0) : rallocx(ptr, (size) + ((size) == 0), 0))
+#define FWD_REALLOC(ptr, size)                                                                                         \
+    ((ptr) == NULL ? mallocx((size) + ((size) == 0), 0) : rallocx(ptr, (size) + ((size) == 0), 0))
 #define FWD_MEMALIGN(alignment, size) mallocx((size) + ((size) == 0), __builtin_ctzll(alignment))
 #define FWD_USABLE_SIZE(ptr) ((ptr) != NULL ? sallocx(ptr, 0) : 0)
 #else
 #error "define one of FWD_GLIBC, FWD_MIMALLOC, FWD_TCMALLOC, FWD_JEMALLOC"
 #endif
 
-FWD_EXPORT void *malloc(size_t size) { return FWD_MALLOC(size); }
-FWD_EXPORT void free(void *ptr) { FWD_FREE(ptr); }
-FWD_EXPORT void *calloc(size_t count, size_t size) { return FWD_CALLOC(count, size); }
-FWD_EXPORT void *realloc(void *ptr, size_t size) { return FWD_REALLOC(ptr, size); }
-FWD_EXPORT void *memalign(size_t alignment, size_t size) { return FWD_MEMALIGN(alignment, size); }
-FWD_EXPORT void *aligned_alloc(size_t alignment, size_t size) { return FWD_MEMALIGN(alignment, size); }
+FWD_EXPORT void *malloc(size_t size) {
+    return FWD_MALLOC(size);
+}
+FWD_EXPORT void free(void *ptr) {
+    FWD_FREE(ptr);
+}
+FWD_EXPORT void *calloc(size_t count, size_t size) {
+    return FWD_CALLOC(count, size);
+}
+FWD_EXPORT void *realloc(void *ptr, size_t size) {
+    return FWD_REALLOC(ptr, size);
+}
+FWD_EXPORT void *memalign(size_t alignment, size_t size) {
+    return FWD_MEMALIGN(alignment, size);
+}
+FWD_EXPORT void *aligned_alloc(size_t alignment, size_t size) {
+    return FWD_MEMALIGN(alignment, size);
+}
 
 FWD_EXPORT int posix_memalign(void **out, size_t alignment, size_t size) {
     void *ptr = FWD_MEMALIGN(alignment, size);
@@ -81,5 +95,7 @@ FWD_EXPORT int posix_memalign(void **out, size_t alignment, size_t size) {
 }
 
 #ifdef FWD_USABLE_SIZE
-FWD_EXPORT size_t malloc_usable_size(void *ptr) { return FWD_USABLE_SIZE(ptr); }
+FWD_EXPORT size_t malloc_usable_size(void *ptr) {
+    return FWD_USABLE_SIZE(ptr);
+}
 #endif

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Glue cost: instructions per malloc(32)/free pair through the generated interposer, against the
 # same demo allocator called directly, and against glibc. Instruction counts come from
 # valgrind --tool=callgrind (repeatable on a noisy machine); each figure is the difference between

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Heap allocation workloads for bench/heap_cost.sh: `heap <mode> <count>` allocates count 32-byte
  * nodes, linked into a list that is dropped (GC) or reset (arena) every 4,096 nodes:
  *   gc              GC_malloc directly (what a runtime on the Boehm GC does today)
@@ -39,7 +40,7 @@ int main(int argc, char **argv) {
     node *volatile head = NULL;
     long checksum = 0;
     for (long i = 0; i < count; i++) {
-        node *n = dispatch ? bench_heap_allocate(sizeof *n)
+        node *n = dispatch    ? bench_heap_allocate(sizeof *n)
                   : use_arena ? alloc8_alloc(arena, sizeof *n, 16)
                               : GC_malloc(sizeof *n);
         n->next = head;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Heap costs: arena allocation versus GC_malloc, and the generated heap dispatch (bench/heap.yaml)
 # versus calling GC_malloc directly. Reports, in one run:
 #   - wall ns per 32-byte node: median of RUNS alternating runs of COUNT nodes for each workload

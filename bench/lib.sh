@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Helpers the bench scripts share (sourced). They write scratch files to $work.
 
 # median / spread: of the numbers on stdin; spread is (max - min) / median, as a percentage.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* N malloc(32)/free pairs, either through malloc/free (the generated glue when preloaded) or
  * straight into the demo allocator's entry points (built with -DALLOC8_BENCH_DIRECT). */
 #include <stdlib.h>

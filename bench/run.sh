@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The benchmark suite in one command: builds what it needs and writes BENCHMARKS.md (every figure
 # a ratio or difference measured side by side in this one run, with the exact commands).
 # Usage: bash bench/run.sh [--quick] [--no-build] [--out FILE] [build dir]

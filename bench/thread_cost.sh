@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Thread hooks cost: the demo allocator's interposer generated from spec/allocator.yaml, built twice
 # from the same generated sources, with the hooks on (-DALLOC8_THREAD_HOOKS=1, as shipped) and
 # off (=0, the code a spec without a `threads:` section gets). Reports, in one run:

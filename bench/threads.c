@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* N threads, one after another: pthread_create, one malloc(32)/free in the thread, pthread_join.
  * Run with and without the thread hooks to see what they add to a thread's life. */
 #include <pthread.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Multi-threaded allocation workloads, modelled on three classic allocator benchmarks. Each
  * prints its wall time in seconds (CLOCK_MONOTONIC, set-up excluded); run it with LD_PRELOAD to
  * measure an allocator.

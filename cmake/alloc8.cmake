@@ -1,8 +1,9 @@
+# SPDX-License-Identifier: MIT
 # alloc8.cmake: build-system integration for alloc8.
 #
 #   alloc8_add_interposer(<target> SPEC <spec.yaml> [SOURCES <allocator sources>...] [PLATFORM <p>]
 #                         [STATIC] [THREAD_HOOKS ON|OFF] [TLS_MODEL <model>]
-#                         [CHECK_ENTRIES ON|RUNTIME|OFF])
+#                         [CHECK_ENTRIES ON|RUNTIME|OFF] [CHECKED])
 #
 # generates the glue for <spec.yaml> at build time (again whenever the spec, a template or the
 # generator changes) and builds it together with SOURCES into the shared library <target>
@@ -17,6 +18,14 @@
 # library then needs all of its TLS in the static block: dlopen works only while that fits the
 # loader's surplus). TLS_MODEL global-dynamic builds a library that dlopen can always load
 # (docs/threads.md, "Thread-local storage").
+#
+# CHECKED (Linux): the checked build. The glue is compiled with ALLOC8_CHECKED=1, and every call into
+# the allocator goes through a check of its entry's contract (docs/spec.md, "Checked build"): the
+# alignment of every block, usable_size at least the size requested and the same until free, owns
+# true for the allocator's blocks and false for others, errno as the guarantees declare, zeroed
+# memory from entry.calloc, sized frees given the size requested. A broken contract prints one line
+# naming the entry and the contract, then aborts. For testing an allocator (build it twice, under two
+# target names); without CHECKED none of it is compiled.
 #
 # CHECK_ENTRIES (default ON; Linux): before linking, `alloc8-gen --check-entries` reads the objects
 # of SOURCES (objdump, from binutils) and fails the build with one line per entry that reaches,
@@ -44,6 +53,11 @@
 # C++ header with cxx_header) and builds it into the static (or SHARED) library <target>, linked
 # to alloc8::runtime; its users include <heap>.h. A spec may consist of `name` and `heap` alone.
 #
+#   alloc8_add_conformance_tests(<target> [CHECKS <check>...] [SEED <n>] [TIMEOUT <seconds>])
+#
+# registers the kit's CTest tests (alloc8.<target>.<check>, label alloc8.<target>) for a Linux
+# shared library made by alloc8_add_interposer (alloc8_conformance.cmake, docs/kit.md).
+#
 # Available after add_subdirectory(alloc8) or find_package(alloc8 CONFIG).
 include_guard(GLOBAL)
 
@@ -57,10 +71,15 @@ set_property(GLOBAL PROPERTY ALLOC8_GEN_DIR "${ALLOC8_GEN_DIR}")
 # Find a Python 3 that can import jinja2 and yaml. The python3 first on PATH may be another
 # interpreter (pyenv, a venv) without them, so try it, then the system ones.
 function(alloc8_find_python)
+  get_property(checked GLOBAL PROPERTY ALLOC8_PYTHON_CHECKED)
+  if(ALLOC8_PYTHON AND checked STREQUAL ALLOC8_PYTHON)
+    return() # already checked in this configure run (a Python start-up per spec is slow)
+  endif()
   if(ALLOC8_PYTHON)
     execute_process(COMMAND "${ALLOC8_PYTHON}" -c "import jinja2, yaml"
                     RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
     if(rc EQUAL 0)
+      set_property(GLOBAL PROPERTY ALLOC8_PYTHON_CHECKED "${ALLOC8_PYTHON}")
       return()
     endif()
     message(FATAL_ERROR "alloc8: ALLOC8_PYTHON=${ALLOC8_PYTHON} cannot import jinja2 and yaml. "
@@ -80,6 +99,7 @@ function(alloc8_find_python)
                     RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
     if(rc EQUAL 0)
       set(ALLOC8_PYTHON "${candidate}" CACHE FILEPATH "Python 3 with jinja2 and yaml, used by alloc8-gen")
+      set_property(GLOBAL PROPERTY ALLOC8_PYTHON_CHECKED "${candidate}")
       message(STATUS "alloc8: generator runs with ${candidate}")
       return()
     endif()
@@ -177,7 +197,7 @@ macro(_alloc8_check_arguments fn)
 endmacro()
 
 function(alloc8_add_interposer target)
-  cmake_parse_arguments(PARSE_ARGV 1 A8 "STATIC" "SPEC;PLATFORM;THREAD_HOOKS;TLS_MODEL;CHECK_ENTRIES" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 A8 "STATIC;CHECKED" "SPEC;PLATFORM;THREAD_HOOKS;TLS_MODEL;CHECK_ENTRIES" "SOURCES")
   _alloc8_check_arguments(alloc8_add_interposer)
   set(out_dir "${CMAKE_CURRENT_BINARY_DIR}/alloc8/${target}")
   _alloc8_generate(${target} "${spec}" ${A8_PLATFORM} "${out_dir}" a8)
@@ -215,7 +235,17 @@ function(alloc8_add_interposer target)
   set_target_properties(${target} PROPERTIES
     C_STANDARD 11 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF
     C_VISIBILITY_PRESET hidden CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON
-    POSITION_INDEPENDENT_CODE ON)
+    POSITION_INDEPENDENT_CODE ON
+    ALLOC8_SPEC "${spec}" ALLOC8_PLATFORM "${A8_PLATFORM}") # for alloc8_add_conformance_tests
+  if(A8_CHECKED)
+    if(NOT A8_PLATFORM STREQUAL "linux")
+      message(FATAL_ERROR "alloc8_add_interposer(${target}): CHECKED is for the linux platform (docs/spec.md, "
+                          "\"Checked build\"); this target is built for ${A8_PLATFORM}")
+    endif()
+    # the glue's checks of every entry's contract (glue.h, <name>_malloc.c)
+    target_compile_definitions(${target} PRIVATE ALLOC8_CHECKED=1)
+    set_target_properties(${target} PROPERTIES ALLOC8_CHECKED ON)
+  endif()
   # The generated directory holds <name>.h (the prefixed API) for users of the library.
   target_include_directories(${target} PUBLIC "$<BUILD_INTERFACE:${out_dir}/${A8_PLATFORM}>")
   find_package(Threads REQUIRED)
@@ -338,3 +368,5 @@ function(alloc8_add_heap target)
   # the runtime brings the current allocator, the registry and (with fallback gc) the GC
   target_link_libraries(${target} PUBLIC alloc8::runtime)
 endfunction()
+
+include("${CMAKE_CURRENT_LIST_DIR}/alloc8_conformance.cmake")

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The main job: generate the glue for spec/allocator.yaml, build the demo interposer, run real
 # programs under it and print what the demo allocator served them.
 set -euo pipefail

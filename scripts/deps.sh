@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Install the Debian packages alloc8 needs, if any are missing. Safe to run repeatedly.
 set -euo pipefail
 packages=(
@@ -9,6 +10,7 @@ packages=(
   libgc-dev pkg-config                         # the runtime's GC support (Boehm GC)
   libmimalloc-dev libgoogle-perftools-dev libjemalloc-dev   # allocators of the shipped bindings
   valgrind                                     # benchmarks: instruction counts (callgrind)
+  clang-format                                 # the format check of the hand-written C (format.handwritten)
   sqlite3 perl xz-utils nodejs                 # the real-program corpus
   gcc-mingw-w64-x86-64 wine wine64             # Windows: cross-compiled DLL and tests run under Wine
 )

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Build everything and run the whole test suite (installs missing dependencies first).
 # Usage: scripts/test.sh [--load N] [build dir] [extra ctest args...]
 #   --load N   keep N extra CPU-bound processes running while the suite builds and runs, as on a

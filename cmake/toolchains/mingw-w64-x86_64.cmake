@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Cross-compiling for 64-bit Windows with mingw-w64 (Debian: gcc-mingw-w64-x86-64):
 #   cmake -S <project> -B <build> -DCMAKE_TOOLCHAIN_FILE=<alloc8>/cmake/toolchains/mingw-w64-x86_64.cmake
 # alloc8_add_interposer then generates the windows platform (docs/platforms.md).

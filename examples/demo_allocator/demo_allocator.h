@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The demo allocator: the backend of spec/allocator.yaml.
  * Entry points bound by the spec (the classic alloc8 names), and its statistics. */
 #ifndef DEMO_ALLOCATOR_H

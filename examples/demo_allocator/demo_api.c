@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The entry points bound by spec/allocator.yaml. */
 #include "demo_allocator.h"
 #include "demo_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internals shared by the demo allocator's files (all hidden by -fvisibility=hidden). */
 #ifndef DEMO_INTERNAL_H
 #define DEMO_INTERNAL_H
@@ -19,15 +20,15 @@
 #endif
 
 /* ---- size classes (demo_size_class.c) ---- */
-#define DEMO_CLASSES 44        /* 16..128 by 16, then 4 per power of two up to 64 KiB */
-#define DEMO_SMALL_MAX 65536   /* larger requests get their own mapping */
+#define DEMO_CLASSES 44      /* 16..128 by 16, then 4 per power of two up to 64 KiB */
+#define DEMO_SMALL_MAX 65536 /* larger requests get their own mapping */
 unsigned demo_class_of(size_t size);
 size_t demo_class_size(unsigned cls);
 unsigned demo_class_for_alignment(size_t alignment, size_t size); /* DEMO_CLASSES if none */
 unsigned demo_class_cache_limit(unsigned cls);
 
 /* ---- spans and central free lists (demo_span.c) ---- */
-#define DEMO_SPAN_SHIFT 18     /* 256 KiB spans, aligned to their size */
+#define DEMO_SPAN_SHIFT 18 /* 256 KiB spans, aligned to their size */
 int demo_is_small(const void *ptr);
 unsigned demo_span_class(const void *ptr); /* only for demo_is_small pointers */
 int demo_span_in_use(const void *ptr);
@@ -47,17 +48,30 @@ void demo_large_lock(void);
 void demo_large_unlock(void);
 
 /* ---- counters (demo_stats.c) ---- */
-enum { DEMO_MALLOC, DEMO_FREE, DEMO_MEMALIGN, DEMO_USABLE, DEMO_BYTES, DEMO_LARGE, DEMO_CACHES,
-       DEMO_REUSED, DEMO_THREAD_INIT, DEMO_THREAD_CLEANUP, DEMO_UNHOOKED, DEMO_AFTER_CLEANUP,
-       DEMO_LOCKS_TAKEN, DEMO_LOCKS_ELIDED, DEMO_COUNTERS };
+enum {
+    DEMO_MALLOC,
+    DEMO_FREE,
+    DEMO_MEMALIGN,
+    DEMO_USABLE,
+    DEMO_BYTES,
+    DEMO_LARGE,
+    DEMO_CACHES,
+    DEMO_REUSED,
+    DEMO_THREAD_INIT,
+    DEMO_THREAD_CLEANUP,
+    DEMO_UNHOOKED,
+    DEMO_AFTER_CLEANUP,
+    DEMO_LOCKS_TAKEN,
+    DEMO_LOCKS_ELIDED,
+    DEMO_COUNTERS
+};
 typedef struct {
     _Atomic uint64_t value[DEMO_COUNTERS];
 } demo_counters_t;
 extern demo_counters_t demo_global_counters;
 /* Single writer (the owning thread): a relaxed load and store, no locked instruction. */
 static inline void demo_count_local(demo_counters_t *c, int which, uint64_t amount) {
-    atomic_store_explicit(&c->value[which],
-                          atomic_load_explicit(&c->value[which], memory_order_relaxed) + amount,
+    atomic_store_explicit(&c->value[which], atomic_load_explicit(&c->value[which], memory_order_relaxed) + amount,
                           memory_order_relaxed);
 }
 static inline void demo_count_global(int which, uint64_t amount) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Large blocks: one mmap each, with a header just before the user pointer. A lock-protected
  * open-addressing set of the live large pointers makes ownership exact and safe for any pointer
  * value (reading a header in front of a foreign pointer could fault). */
@@ -96,8 +97,8 @@ void *demo_large_alloc(size_t size, size_t alignment) {
     if (alignment < 16)
         alignment = 16;
     size_t offset = sizeof(struct demo_large_header);
-    offset = (offset + alignment - 1) & ~(alignment - 1);        /* header room, aligned */
-    size_t slack = alignment > page ? alignment - page : 0;      /* mmap is only page aligned */
+    offset = (offset + alignment - 1) & ~(alignment - 1);   /* header room, aligned */
+    size_t slack = alignment > page ? alignment - page : 0; /* mmap is only page aligned */
     if (size > SIZE_MAX / 2 || offset + slack > SIZE_MAX / 2 - size)
         return NULL;
     size_t length = (offset + slack + size + page - 1) & ~(page - 1);
@@ -133,5 +134,9 @@ int demo_large_owns(const void *ptr) {
     return (uintptr_t)ptr > DEMO_TOMBSTONE && demo_set_find((uintptr_t)ptr, 0);
 }
 
-void demo_large_lock(void) { demo_lock(&demo_set_lock); }
-void demo_large_unlock(void) { demo_unlock(&demo_set_lock); }
+void demo_large_lock(void) {
+    demo_lock(&demo_set_lock);
+}
+void demo_large_unlock(void) {
+    demo_unlock(&demo_set_lock);
+}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Address space on POSIX systems (demo_os.h has the Windows versions inline). */
 #define _GNU_SOURCE
 #include "demo_os.h"
@@ -24,9 +25,13 @@ void *demo_os_map(size_t size) {
     return map == MAP_FAILED ? NULL : map;
 }
 
-void demo_os_unmap(void *base, size_t size) { munmap(base, size); }
+void demo_os_unmap(void *base, size_t size) {
+    munmap(base, size);
+}
 
-size_t demo_os_page_size(void) { return (size_t)sysconf(_SC_PAGESIZE); }
+size_t demo_os_page_size(void) {
+    return (size_t)sysconf(_SC_PAGESIZE);
+}
 #else
 typedef int demo_os_inline_on_windows; /* ISO C forbids an empty translation unit */
 #endif

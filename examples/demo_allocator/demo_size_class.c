@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Size classes: 16..128 in steps of 16, then four classes per power of two up to 64 KiB
  * (160, 192, 224, 256, 320, ...). Every size is a multiple of 16, and every power of two from
  * 16 to 64 KiB is a class, which is what makes aligned allocation from classes possible. */

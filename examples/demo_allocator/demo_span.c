@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Small objects live in 256 KiB spans carved from one virtual reservation made at first use.
  * A byte per span records its size class, so free() finds the class from the address alone and
  * ownership of a small pointer is a range check. Each class has a central free list and a bump
@@ -28,9 +29,8 @@ static int demo_region_init(void) {
     if (atomic_load_explicit(&demo_region_base, memory_order_acquire))
         return 1;
     demo_lock(&demo_region_lock);
-    for (size_t size = DEMO_MAX_RESERVE; !atomic_load_explicit(&demo_region_base, memory_order_relaxed) &&
-                                         size >= ((size_t)256 << 20);
-         size /= 2) {
+    for (size_t size = DEMO_MAX_RESERVE;
+         !atomic_load_explicit(&demo_region_base, memory_order_relaxed) && size >= ((size_t)256 << 20); size /= 2) {
         void *map = demo_os_reserve(size + DEMO_SPAN);
         if (map == NULL)
             continue;

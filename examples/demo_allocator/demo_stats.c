@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Counters and the exit report. The hot path counts into the thread's cache; exited threads'
  * counts are folded into the globals. ALLOC8_DEMO_STATS=stderr (or 1) prints one line at exit,
  * any other value is a file the line is appended to. No stdio: nothing here may allocate. */
@@ -65,12 +66,12 @@ __attribute__((destructor(101))) static void demo_report_at_exit(void) {
         return;
     struct alloc8_demo_stats s;
     alloc8_demo_stats_get(&s);
-    static const char *const names[] = {" malloc=", " free=", " memalign=", " usable_size=", " bytes=",
-                                        " large=", " threads=", " reused=", " inits=", " cleanups=",
-                                        " unhooked=", " after_cleanup="};
-    const uint64_t values[] = {s.malloc_calls, s.free_calls, s.memalign_calls, s.usable_size_calls,
-                               s.bytes_requested, s.large_allocs, s.thread_caches, s.thread_caches_reused,
-                               s.thread_inits, s.thread_cleanups, s.unhooked_caches, s.after_cleanup_calls};
+    static const char *const names[] = {
+        " malloc=",  " free=",   " memalign=", " usable_size=", " bytes=",    " large=",
+        " threads=", " reused=", " inits=",    " cleanups=",    " unhooked=", " after_cleanup="};
+    const uint64_t values[] = {s.malloc_calls,    s.free_calls,      s.memalign_calls,  s.usable_size_calls,
+                               s.bytes_requested, s.large_allocs,    s.thread_caches,   s.thread_caches_reused,
+                               s.thread_inits,    s.thread_cleanups, s.unhooked_caches, s.after_cleanup_calls};
     char line[512], *at = demo_append(line, "alloc8-demo: pid=");
     at = demo_append_number(at, (uint64_t)getpid());
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)

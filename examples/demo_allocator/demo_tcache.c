@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Per-thread caches: per size class a bounded free list, refilled from and flushed to the central
  * lists in batches. A block freed by another thread simply goes into that thread's cache.
  * Cache structs come from a pool and are recycled when their thread exits, so 10,000 short
@@ -5,8 +6,8 @@
  * With the glue's thread hooks (spec: threads) xxthread_init hands a thread its cache before the
  * thread's first allocation and xxthread_cleanup takes it back; without them (the allocator called
  * directly, or a spec without hooks) a thread makes its cache at first use and a per-thread
- * destructor (a pthread key, or a Windows fiber-local slot) returns it. After its cache is returned a thread still allocates, directly from the
- * central lists: other libraries' destructors may run after ours and call malloc/free. */
+ * destructor (a pthread key, or a Windows fiber-local slot) returns it. After its cache is returned a thread still
+ * allocates, directly from the central lists: other libraries' destructors may run after ours and call malloc/free. */
 #define _GNU_SOURCE
 #include "demo_allocator.h"
 #include "demo_internal.h"
@@ -25,7 +26,9 @@ static demo_os_tls demo_tl_slots[TL_WORDS];
 static _Atomic int demo_tl_made;
 static demo_lock_t demo_tl_lock = DEMO_LOCK_INIT;
 
-static int demo_tl_ready(void) { return atomic_load_explicit(&demo_tl_made, memory_order_acquire); }
+static int demo_tl_ready(void) {
+    return atomic_load_explicit(&demo_tl_made, memory_order_acquire);
+}
 
 static void demo_tl_make(void) {
     demo_lock(&demo_tl_lock);
@@ -37,7 +40,9 @@ static void demo_tl_make(void) {
     demo_unlock(&demo_tl_lock);
 }
 
-static uintptr_t demo_tl_get(int word) { return demo_tl_ready() ? demo_os_tls_get(demo_tl_slots[word]) : 0; }
+static uintptr_t demo_tl_get(int word) {
+    return demo_tl_ready() ? demo_os_tls_get(demo_tl_slots[word]) : 0;
+}
 
 static void demo_tl_set(int word, uintptr_t value) {
     if (!demo_tl_ready())
@@ -64,8 +69,12 @@ static demo_os_key demo_tc_key;
 static _Atomic int demo_tc_key_made; /* 1: demo_tc_key exists, -1: it could not be made */
 static demo_lock_t demo_tc_key_lock = DEMO_LOCK_INIT;
 
-void demo_tcache_lock(void) { demo_lock(&demo_pool_lock); }
-void demo_tcache_unlock(void) { demo_unlock(&demo_pool_lock); }
+void demo_tcache_lock(void) {
+    demo_lock(&demo_pool_lock);
+}
+void demo_tcache_unlock(void) {
+    demo_unlock(&demo_pool_lock);
+}
 
 static struct demo_tcache *demo_pool_get(void) {
     struct demo_tcache *tc;

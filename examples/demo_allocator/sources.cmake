@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The demo allocator's sources, for alloc8_add_interposer(... SOURCES ${ALLOC8_DEMO_SOURCES}).
 set(ALLOC8_DEMO_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/demo_api.c

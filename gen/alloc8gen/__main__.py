@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Entry point for `python3 -m alloc8gen`."""
 
 import sys

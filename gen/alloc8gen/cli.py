@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """alloc8-gen: the command line."""
 
 import argparse
@@ -8,7 +9,7 @@ import tempfile
 
 from . import __version__, entrycheck, platforms, render
 from .errors import SpecError, UsageError, printable
-from .spec import PLATFORMS, load_spec
+from .validate import load_spec
 
 EXAMPLES = """\
 examples:
@@ -27,9 +28,13 @@ examples:
   alloc8-gen spec/allocator.yaml --platform linux --check-entries build/*.o
       read the allocator's object files (objdump) and exit 2 if an entry calls a name the glue
       exports (malloc, __libc_malloc, ...) or a libc function that allocates (strdup, fopen, ...)
+  alloc8-gen myalloc.yaml --check-library build/libmyalloc.so
+      run the kit's checks (api, stress, threads, fork) against the built library; exit 1 if one
+      failed (docs/kit.md)
   python3 -m alloc8gen spec/allocator.yaml      (with gen/ on PYTHONPATH)
 
-exit status: 0 done (or up to date), 1 --check found stale or missing files,
+exit status: 0 done (or up to date), 1 --check found stale or missing files (or a check of
+               --check-library failed),
              2 the spec or the command line is wrong (file:line: what; expected what), or
                --check-entries found an entry that calls back into the glue (one line each)
 """
@@ -45,9 +50,8 @@ def _parser():
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("spec", metavar="SPEC", help="the allocator spec (YAML; see docs/spec.md)")
-    p.add_argument("--platform", choices=PLATFORMS + ("all",), default="all",
-                   help="platform to generate (default: all platforms the spec lists that this "
-                        "version generates)")
+    p.add_argument("--platform", choices=platforms.NAMES + ("all",), default="all",
+                   help="platform to generate (default: all platforms the spec lists)")
     p.add_argument("--out", metavar="DIR", default="alloc8-generated",
                    help="output directory; files go to DIR/<platform>/ (default: %(default)s)")
     mode = p.add_mutually_exclusive_group()
@@ -63,6 +67,15 @@ def _parser():
                       help="write nothing; read the allocator's object files and exit 2 if an entry "
                            "calls back into the glue (Linux; docs/spec.md, \"Where an allocator may get "
                            "its memory\")")
+    mode.add_argument("--check-library", metavar="LIB",
+                      help="write nothing; run the conformance and stress kit (docs/kit.md) against LIB, the "
+                           "library built from SPEC (Linux): one PASS or FAIL line per check, exit 1 if one failed")
+    p.add_argument("--checks", metavar="NAMES",
+                   help="with --check-library: the checks to run, comma-separated (default: api,stress,threads,fork)")
+    p.add_argument("--kit-programs", metavar="DIR",
+                   help="with --check-library: the kit's programs already built (alloc8_kit_<check>), instead of "
+                        "compiling them with cc ($CC)")
+    p.add_argument("--seed", type=int, metavar="N", help="with --check-library: the stress check's seed (default 1)")
     p.add_argument("--objdump", metavar="PROGRAM", default="objdump",
                    help="the objdump that --check-entries runs (default: %(default)s)")
     p.add_argument("--version", action="version", version=f"alloc8-gen {__version__}")
@@ -100,9 +113,11 @@ def _run(args):
     spec = load_spec(args.spec)
     if args.check_entries is not None:
         return _check_entries(spec, args)
-    chosen, notes = platforms.selected(spec, args.platform)
-    for note in notes:
-        _say(sys.stderr, printable(note))
+    if args.check_library is not None:
+        from . import checklib
+        return checklib.check_library(spec, args.check_library, args.checks.split(",") if args.checks else None,
+                                      args.kit_programs, args.seed)
+    chosen = platforms.selected(spec, args.platform)
     # rendered for every mode: a spec the templates cannot render fails here, at configure time
     # for a build system that asks --list-outputs or --describe
     files = [(os.path.join(args.out, path), text) for p in chosen for path, text in render.render(spec, p)]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The build-time check of an allocator's entries (docs/spec.md, "Where an allocator may get its
 memory"): no entry may reach, through the functions it calls, a name the glue exports or a libc
 function that allocates through the malloc the glue replaces. Such a call comes back into the
@@ -92,7 +93,7 @@ _CLONE_SUFFIX = re.compile(r"(\.(cold|part|constprop|isra|lto_priv|localalias|ll
 def glue_exports(spec):
     """The names the Linux glue defines for `spec` (templates/linux/malloc.c.j2 and friends):
     a call to one of them from an entry reaches the glue, which calls the entries again."""
-    if spec.mode == "prefixed":
+    if not spec.interposes:
         names = set(exports.exported_c_names("prefixed", spec.prefix))
     else:
         names = (set(exports.MALLOC_API) | set(exports.GLIBC_EXTRAS)) - set(spec.kept)
@@ -111,7 +112,7 @@ def glue_exports(spec):
 def forbidden_callees(spec):
     """name -> (why a call to it comes back into the allocator, what to do instead)."""
     found = {}
-    if spec.mode == "interpose":
+    if spec.interposes:
         for name, why in ALLOCATING_LIBC.items():
             instead = _STDIO if why.startswith("writes to a stdio stream") else _GET_MEMORY
             found[name] = (f"{name} {why}, which is the glue's", instead)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The one error type a user ever sees: `file:line: what is wrong; what was expected`, on one line
 with no control characters, whatever the file's name and contents."""
 

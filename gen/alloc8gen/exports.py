@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The symbols a generated interposer defines, per mode; used by validation and templates."""
 
 # The portable malloc family, exported as-is (interpose) or behind the prefix (prefixed).
@@ -16,35 +17,34 @@ LIBC_ALIASES = (
     ("__libc_pvalloc", "pvalloc"), ("__libc_mallinfo", "mallinfo"), ("__libc_mallopt", "mallopt"),
 )
 # Their C signatures, for the traps that stop an allocator calling them on itself
-# (templates/linux/malloc.c.j2): return type as written before the name, parameters, their names.
+# (templates/linux/malloc.c.j2): return type and (type, name) parameters, written out by cdecl.py.
+_P, _S = "void *", "size_t"
 LIBC_ALIAS_SIGNATURES = {
-    "__libc_malloc": ("void *", ("size_t size",), ("size",)),
-    "__libc_free": ("void ", ("void *ptr",), ("ptr",)),
-    "__libc_calloc": ("void *", ("size_t count", "size_t size"), ("count", "size")),
-    "__libc_realloc": ("void *", ("void *ptr", "size_t size"), ("ptr", "size")),
-    "__libc_memalign": ("void *", ("size_t alignment", "size_t size"), ("alignment", "size")),
-    "__libc_valloc": ("void *", ("size_t size",), ("size",)),
-    "__libc_pvalloc": ("void *", ("size_t size",), ("size",)),
-    "__libc_mallinfo": ("struct mallinfo ", ("void",), ()),
-    "__libc_mallopt": ("int ", ("int param", "int value"), ("param", "value")),
+    "__libc_malloc": (_P, ((_S, "size"),)),
+    "__libc_free": ("void", ((_P, "ptr"),)),
+    "__libc_calloc": (_P, ((_S, "count"), (_S, "size"))),
+    "__libc_realloc": (_P, ((_P, "ptr"), (_S, "size"))),
+    "__libc_memalign": (_P, ((_S, "alignment"), (_S, "size"))),
+    "__libc_valloc": (_P, ((_S, "size"),)),
+    "__libc_pvalloc": (_P, ((_S, "size"),)),
+    "__libc_mallinfo": ("struct mallinfo", ()),
+    "__libc_mallopt": ("int", (("int", "param"), ("int", "value"))),
 }
 assert set(LIBC_ALIAS_SIGNATURES) == {a for a, _ in LIBC_ALIASES}
 # The malloc family's C signatures, the same way, for the checks on an allocator's own calls to them.
 MALLOC_API_SIGNATURES = {
-    "malloc": ("void *", ("size_t size",), ("size",)),
-    "free": ("void ", ("void *ptr",), ("ptr",)),
-    "calloc": ("void *", ("size_t count", "size_t size"), ("count", "size")),
-    "realloc": ("void *", ("void *ptr", "size_t size"), ("ptr", "size")),
-    "memalign": ("void *", ("size_t alignment", "size_t size"), ("alignment", "size")),
-    "posix_memalign": ("int ", ("void **memptr", "size_t alignment", "size_t size"),
-                       ("memptr", "alignment", "size")),
-    "aligned_alloc": ("void *", ("size_t alignment", "size_t size"), ("alignment", "size")),
-    "valloc": ("void *", ("size_t size",), ("size",)),
-    "pvalloc": ("void *", ("size_t size",), ("size",)),
-    "malloc_usable_size": ("size_t ", ("void *ptr",), ("ptr",)),
-    "free_sized": ("void ", ("void *ptr", "size_t size"), ("ptr", "size")),
-    "free_aligned_sized": ("void ", ("void *ptr", "size_t alignment", "size_t size"),
-                           ("ptr", "alignment", "size")),
+    "malloc": (_P, ((_S, "size"),)),
+    "free": ("void", ((_P, "ptr"),)),
+    "calloc": (_P, ((_S, "count"), (_S, "size"))),
+    "realloc": (_P, ((_P, "ptr"), (_S, "size"))),
+    "memalign": (_P, ((_S, "alignment"), (_S, "size"))),
+    "posix_memalign": ("int", (("void **", "memptr"), (_S, "alignment"), (_S, "size"))),
+    "aligned_alloc": (_P, ((_S, "alignment"), (_S, "size"))),
+    "valloc": (_P, ((_S, "size"),)),
+    "pvalloc": (_P, ((_S, "size"),)),
+    "malloc_usable_size": (_S, ((_P, "ptr"),)),
+    "free_sized": ("void", ((_P, "ptr"), (_S, "size"))),
+    "free_aligned_sized": ("void", ((_P, "ptr"), (_S, "alignment"), (_S, "size"))),
 }
 assert set(MALLOC_API_SIGNATURES) == set(MALLOC_API)
 
@@ -77,7 +77,6 @@ WINDOWS_CRT_FUNCTIONS = (
 )
 # Each replacement's C signature: return type and (type, name) parameters, as the CRT declares it
 # (the templates' definitions and function-pointer types are written from it: render.py).
-_P, _S = "void *", "size_t"
 WINDOWS_CRT_SIGNATURES = {
     "malloc": (_P, ((_S, "size"),)),
     "free": ("void", ((_P, "ptr"),)),
@@ -131,14 +130,37 @@ class CxxOperator:
         return name
 
     @property
-    def cname(self):
-        """A readable C name for the definition (the mangled name is given by an asm label)."""
-        parts = ["alloc8_cxx", "new" if self.new else "delete"]
+    def variant(self):
+        """Which operator it is, as words for C names: "new", "delete_array_sized_nothrow", ..."""
+        parts = ["new" if self.new else "delete"]
         for flag, word in ((self.array, "array"), (self.sized, "sized"), (self.aligned, "aligned"),
                            (self.nothrow, "nothrow")):
             if flag:
                 parts.append(word)
         return "_".join(parts)
+
+    @property
+    def cname(self):
+        """A readable C name for the definition (the mangled name is given by an asm label)."""
+        return "alloc8_cxx_" + self.variant
+
+    @property
+    def ret(self):
+        """The C return type of the definition."""
+        return "void *" if self.new else "void"
+
+    @property
+    def params(self):
+        """The C parameters of the definition, ((ctype, name), ...): std::size_t is size_t,
+        std::align_val_t a size_t and the nothrow_t reference a pointer."""
+        params = [("size_t", "size")] if self.new else [("void *", "ptr")]
+        if self.sized:
+            params.append(("size_t", "size"))
+        if self.aligned:
+            params.append(("size_t", "alignment"))
+        if self.nothrow:
+            params.append(("const void *", "nothrow_tag"))
+        return tuple(params)
 
     @property
     def signature(self):

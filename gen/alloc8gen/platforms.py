@@ -1,18 +1,70 @@
-"""Which files each platform gets from a spec, and from which template."""
+# SPDX-License-Identifier: MIT
+"""The platforms: what each needs from a spec, which files it gets, and from which template."""
+
+from dataclasses import dataclass
 
 from .errors import UsageError
 
-# Platforms a spec may list, and those this version generates code for.
-GENERATED = ("linux", "windows", "macos")
-PLANNED = {}  # platform -> what is planned for it, for platforms accepted in specs but not generated
+
+@dataclass(frozen=True)
+class Platform:
+    """One platform a spec may list. Every fact that differs between platforms is here."""
+    name: str
+    # interpose mode: extra (file suffix, template) pairs after <name>_malloc.c
+    interpose_files: tuple = ()
+    # why interpose mode needs entry.owns (None: it does not)
+    needs_owns: str = None
+    # (why entry.init is refused, what to write instead), or None where init is supported
+    refuses_init: tuple = None
+    # the C++ operators get a file of their own (Windows: operator new calls the C runtime's
+    # malloc, which is patched)
+    cxx_file: bool = True
+    # the thread-hook and C++ sources are compiled with -fexceptions (a new_handler's
+    # std::bad_alloc unwinds through operator new, and thread cancellation through the
+    # pthread_create trampoline). Not on Windows: operator new is the C runtime's there, and no
+    # wrapper stands between CreateThread and the start routine.
+    exceptions: bool = True
+    # <name>_malloc.c comes from one template per mode (<platform>/<mode>.c.j2) rather than one
+    # for both (<platform>/malloc.c.j2)
+    malloc_per_mode: bool = True
+
+
+PLATFORMS = {p.name: p for p in (
+    Platform(
+        "linux",
+        # dlopen with RTLD_DEEPBIND (docs/spec.md): the libraries it loads use the interposer too
+        interpose_files=(("_dlopen.c", "linux/dlopen.c.j2"),),
+        malloc_per_mode=False,
+    ),
+    Platform(
+        "macos",
+        # the malloc zone that makes the allocator the default zone (docs/platforms.md)
+        interpose_files=(("_macos.h", "macos/macos.h.j2"), ("_zone.c", "macos/zone.c.j2")),
+        needs_owns="the malloc zone's size() is asked about any pointer and must answer 0 for blocks "
+                   "that are not the allocator's",
+        refuses_init=("its bootstrap area needs a thread-local, which dyld may set up with malloc",
+                      "an allocator that initialises itself on its first call"),
+    ),
+    Platform(
+        "windows",
+        needs_owns="blocks the C runtime handed out before the DLL was loaded must go back to it",
+        refuses_init=("the DLL initialises the allocator from DllMain",
+                      "an allocator that is ready when its DLL is loaded"),
+        cxx_file=False,
+        exceptions=False,
+    ),
+)}
+NAMES = tuple(PLATFORMS)  # in the order messages list them
+# The glue's files for spec <name> are <name>_<suffix>.c/.h with these suffixes (a heap may not take
+# these names).
+GLUE_FILE_SUFFIXES = tuple(dict.fromkeys(
+    ["glue", "malloc", "bootstrap", "cxx", "threads"]
+    + [suffix[1:].rsplit(".", 1)[0] for p in PLATFORMS.values() for suffix, _ in p.interpose_files]))
 
 
 def outputs(spec, platform):
     """[(path relative to the output directory, template name)] for one platform."""
-    if platform not in GENERATED:
-        raise UsageError(f"platform '{platform}' is accepted in specs but not generated yet by this "
-                         f"version ({PLANNED.get(platform, 'support')} is planned)")
-    files = _glue_files(spec, platform) if spec.glue else []
+    files = _glue_files(spec, PLATFORMS[platform]) if spec.glue else []
     if spec.heap:
         # the heap dispatch is portable C11: the same templates for every platform
         h = spec.heap.name
@@ -24,30 +76,20 @@ def outputs(spec, platform):
 
 def _glue_files(spec, platform):
     name = spec.name
-    files = [(f"{name}_glue.h", "common/glue.h.j2"), (f"{name}_malloc.c", _malloc_template(spec, platform))]
-    if spec.mode == "prefixed":
+    malloc = (f"{platform.name}/{spec.mode}.c.j2" if platform.malloc_per_mode
+              else f"{platform.name}/malloc.c.j2")
+    files = [(f"{name}_glue.h", "common/glue.h.j2"), (f"{name}_malloc.c", malloc)]
+    if spec.interposes:
+        files += [(name + suffix, template) for suffix, template in platform.interpose_files]
+    else:
         files.append((f"{name}.h", "common/prefixed.h.j2"))
-    if platform == "macos" and spec.mode == "interpose":
-        # the malloc zone that makes the allocator the default zone (docs/platforms.md)
-        files += [(f"{name}_macos.h", "macos/macos.h.j2"), (f"{name}_zone.c", "macos/zone.c.j2")]
-    if platform == "linux" and spec.mode == "interpose":
-        # dlopen with RTLD_DEEPBIND (docs/spec.md): the libraries it loads use the interposer too
-        files.append((f"{name}_dlopen.c", "linux/dlopen.c.j2"))
     if spec.has("init"):
         files.append((f"{name}_bootstrap.c", "common/bootstrap.c.j2"))
-    if spec.cxx and platform != "windows":  # Windows: operator new calls the CRT's malloc, which is patched
+    if spec.cxx and platform.cxx_file:
         files.append((f"{name}_cxx.c", "common/cxx.c.j2"))
     if spec.threads:
-        files.append((f"{name}_threads.c", f"{platform}/threads.c.j2"))
+        files.append((f"{name}_threads.c", f"{platform.name}/threads.c.j2"))
     return files
-
-
-def _malloc_template(spec, platform):
-    """The template of <name>_malloc.c: on Windows and macOS one per mode (interpose.c.j2 replaces the
-    system's functions, prefixed.c.j2 exports the family behind the prefix); Linux has one for both."""
-    if platform == "linux":
-        return "linux/malloc.c.j2"
-    return f"{platform}/{spec.mode}.c.j2"
 
 
 def describe(spec):
@@ -73,20 +115,13 @@ def static_wraps(spec):
 
 
 def selected(spec, requested):
-    """The platforms to generate for `--platform requested`, and notes about the ones skipped."""
+    """The platforms to generate for `--platform requested` ("all": every platform the spec lists)."""
     if requested == "all":
-        chosen = [p for p in spec.platforms if p in GENERATED]
-        notes = [f"note: {spec.file_name}: platform '{p}' is not generated yet by this version; skipped"
-                 for p in spec.platforms if p not in GENERATED]
-        if not chosen:
-            raise UsageError(f"{spec.file_name} lists no platform this version generates "
-                             f"(it generates: {', '.join(GENERATED)})")
-        return chosen, notes
+        return list(spec.platforms)
     if requested not in spec.platforms:
         raise UsageError(f"{spec.file_name} does not list platform '{requested}' "
                          f"(its platforms: {', '.join(spec.platforms)})")
-    outputs(spec, requested)  # raises for platforms not generated yet
-    return [requested], []
+    return [requested]
 
 
 def output_tags(spec, platform):
@@ -98,10 +133,7 @@ def output_tags(spec, platform):
     and may also be
       threads     the thread-hook source (ALLOC8_THREAD_HOOKS switches its hooks),
       cxx         the C++ operators (on macOS their interpose entries name libc++abi's: link libc++),
-      exceptions  to be compiled with exceptions enabled (-fexceptions): a new_handler's
-                  std::bad_alloc unwinds through operator new, and thread cancellation through the
-                  pthread_create trampoline. Not on Windows: operator new is the C runtime's there,
-                  and no wrapper stands between CreateThread and the start routine.
+      exceptions  to be compiled with exceptions enabled (-fexceptions; see Platform.exceptions).
     The tags follow from the template that writes the file, never from its name."""
     result = []
     for path, template in outputs(spec, platform):
@@ -110,7 +142,7 @@ def output_tags(spec, platform):
             tags.append("threads")
         if template == "common/cxx.c.j2":
             tags.append("cxx")
-        if platform != "windows" and ("threads" in tags or "cxx" in tags):
+        if PLATFORMS[platform].exceptions and ("threads" in tags or "cxx" in tags):
             tags.append("exceptions")
         result.append((path, tags))
     return result

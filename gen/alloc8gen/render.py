@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Render a spec's outputs with Jinja2; output is a pure function of the spec's bytes."""
 
 import functools
@@ -5,7 +6,7 @@ import os
 
 import jinja2
 
-from . import __version__, exports, platforms
+from . import __version__, cdecl, exports, platforms
 
 TEMPLATES = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "templates"))
 
@@ -14,7 +15,7 @@ TEMPLATES = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file
 def _environment():
     """One environment per process: it compiles each template once (the fuzz test renders
     thousands of specs)."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -22,6 +23,9 @@ def _environment():
         keep_trailing_newline=True,
         autoescape=False,
     )
+    # Every C declaration written from a signature goes through cdecl: declare(ret, name, params).
+    env.globals.update(declare=cdecl.declaration, returns_value=cdecl.returns_value)
+    return env
 
 
 def render(spec, platform):
@@ -31,7 +35,6 @@ def render(spec, platform):
         "spec": spec,
         "platform": platform,
         "version": __version__,
-        "libc_aliases": exports.LIBC_ALIASES,
         "libc_alias_signatures": exports.LIBC_ALIAS_SIGNATURES,
         "malloc_api_signatures": exports.MALLOC_API_SIGNATURES,
         "cxx_operators": exports.CXX_OPERATORS,
@@ -42,18 +45,20 @@ def render(spec, platform):
         "macos_interposed": [{"name": n, "replacement": r} for n, r in exports.MACOS_INTERPOSED],
         "deepbind_names": exports.deepbind_rebound_names(),
     }
-    return [(path, env.get_template(template).render(context))
+    # `template` names the top-level template in each file's banner (common/macros.j2)
+    return [(path, env.get_template(template).render(context, template=template))
             for path, template in platforms.outputs(spec, platform)]
 
 
 def _crt_function(name, replacement):
-    """A Windows C runtime function for the templates: its name, replacement and C signature."""
+    """A Windows C runtime function for the templates: its name, replacement and C signature
+    (`ret`, `params` as ((ctype, name), ...), for declare())."""
     ret, params = exports.WINDOWS_CRT_SIGNATURES[replacement]
     return {
         "name": name,
         "replacement": replacement,
-        "ret": _before_name(ret),
-        "params": ", ".join(_before_name(t) + n for t, n in params),
+        "ret": ret,
+        "params": params,
         "args": ", ".join(n for _, n in params),
     }
 
@@ -62,9 +67,4 @@ def _crt_pointer(replacement, name=""):
     """The C type of a pointer to the Windows C runtime function `replacement` (a key of
     exports.WINDOWS_CRT_SIGNATURES), such as "void *(*)(size_t)"; with `name`, a declarator of it."""
     ret, params = exports.WINDOWS_CRT_SIGNATURES[replacement]
-    return f"{_before_name(ret)}(*{name})({', '.join(t for t, _ in params)})"
-
-
-def _before_name(ctype):
-    """A C type as written before a name: "void *" as it is, "size_t " with a space."""
-    return ctype if ctype.endswith("*") else ctype + " "
+    return cdecl.pointer(ret, params, name)

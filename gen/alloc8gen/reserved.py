@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Names a spec may not give the generated C: every rule about what an allocator-supplied name
 (spec name, prefix, entry symbols, thread hooks, heap name) may collide with, and its data.
 
@@ -15,7 +16,7 @@ macro, a name the compiler predefines, or a keyword breaks the build. The rules:
 - the names the templates derive from a spec's names (DERIVED: <heap>_allocate, <HEAP>_ALIGNMENT,
   <name>_dll_event, ALLOC8_<NAME>_H, <prefix>malloc, ...) may not be header names either;
 - the files a spec generates may not be named like a system header they would shadow, nor differ
-  from each other only in case (HEADER_FILES; checked in spec.py).
+  from each other only in case (HEADER_FILES; checked in validate.py).
 
 HEADER_NAMES and HEADER_FILES are derived from the compilers and headers of the project's build
 machine (gcc, clang and mingw-w64 with glibc and the Boehm GC; clang with the minimal macOS

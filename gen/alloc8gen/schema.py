@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Small checks for located YAML values: each returns a Python value or raises SpecError."""
 
 import difflib

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Read a spec file into a small tree of located nodes, refusing anything risky.
 
 The file is read once, at most MAX_BYTES, and must be UTF-8 text without control characters.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The arena: bump allocation in chunks. Normal requests go to the current chunk, then the next
  * one (kept from before a reset) or a new one, each new chunk `growth` times the previous up to
  * max_chunk_size. A request needing more than large_threshold bytes gets a dedicated chunk. Reset
@@ -20,8 +21,8 @@
 
 typedef struct arena {
     alloc8_allocator base;
-    char *top, *end;       /* bump range in the current chunk (NULL before the first) */
-    alloc8_rt_chunk *cur;  /* the current normal chunk */
+    char *top, *end;                               /* bump range in the current chunk (NULL before the first) */
+    alloc8_rt_chunk *cur;                          /* the current normal chunk */
     alloc8_rt_chunk *_Atomic normal, *normal_tail; /* normal chunks, in creation order */
     alloc8_rt_chunk *_Atomic large, *large_tail;   /* dedicated chunks */
     alloc8_rt_chunk *large_cursor;                 /* next dedicated chunk to reuse after a reset */
@@ -37,15 +38,14 @@ static const alloc8_allocator_vtable arena_vtable;
 
 static alloc8_rt_chunk *arena_new_chunk(arena *a, size_t usable, int dedicated) {
     if (usable > SIZE_MAX - ARENA_HEADER) {
-        alloc8_rt_error("alloc8 arena: a chunk of %llu bytes is larger than the address space",
-                        ALLOC8_RT_SIZE(usable));
+        alloc8_rt_error("alloc8 arena: a chunk of %llu bytes is larger than the address space", ALLOC8_RT_SIZE(usable));
         return NULL;
     }
     size_t total = ARENA_HEADER + usable;
     if (a->limit && (total > a->limit || a->stats.bytes_reserved > a->limit - total)) {
         alloc8_rt_error("alloc8 arena: its limit of %llu bytes is reached (%llu reserved, a chunk of %llu "
-                        "more needed)", ALLOC8_RT_SIZE(a->limit), ALLOC8_RT_SIZE(a->stats.bytes_reserved),
-                        ALLOC8_RT_SIZE(total));
+                        "more needed)",
+                        ALLOC8_RT_SIZE(a->limit), ALLOC8_RT_SIZE(a->stats.bytes_reserved), ALLOC8_RT_SIZE(total));
         return NULL;
     }
     char *memory = alloc8_rt_chunk_alloc(a->roots, total);
@@ -124,8 +124,8 @@ static void *__attribute__((noinline)) arena_alloc_slow(arena *a, size_t size, s
             if ((c = arena_new_chunk(a, a->next_size, 0)) == NULL)
                 return NULL;
             if (a->next_size < a->max_chunk_size)
-                a->next_size = a->max_chunk_size / a->growth < a->next_size ? a->max_chunk_size
-                                                                            : a->next_size * a->growth;
+                a->next_size =
+                    a->max_chunk_size / a->growth < a->next_size ? a->max_chunk_size : a->next_size * a->growth;
         }
         /* every chunk holds at least large_threshold >= need bytes, so the request fits now */
         a->cur = c;
@@ -141,8 +141,7 @@ static void *arena_alloc(alloc8_allocator *self, size_t size, size_t alignment) 
     uintptr_t top = (uintptr_t)a->top, end = (uintptr_t)a->end;
     uintptr_t p = (top + alignment - 1) & ~(uintptr_t)(alignment - 1);
     /* size - 1 wraps for 0, which (like a bad alignment) takes the slow path */
-    if (alloc8_valid_alignment(alignment) && size - 1 < a->large_threshold && p >= top && p <= end &&
-        size <= end - p)
+    if (alloc8_valid_alignment(alignment) && size - 1 < a->large_threshold && p >= top && p <= end && size <= end - p)
         return arena_bump(a, p, size);
     return arena_alloc_slow(a, size, alignment);
 }
@@ -229,11 +228,12 @@ static int arena_configure(arena *a, const alloc8_arena_options *o) {
     size_t chunk = o->chunk_size ? o->chunk_size : ARENA_DEFAULT_CHUNK;
     if (chunk < ARENA_MIN_CHUNK || chunk > SIZE_MAX / 4) {
         alloc8_rt_error("alloc8 arena: chunk_size %llu is out of range (expected %u to %llu, or 0 for "
-                        "the default)", ALLOC8_RT_SIZE(chunk), ARENA_MIN_CHUNK, ALLOC8_RT_SIZE(SIZE_MAX / 4));
+                        "the default)",
+                        ALLOC8_RT_SIZE(chunk), ARENA_MIN_CHUNK, ALLOC8_RT_SIZE(SIZE_MAX / 4));
         return -1;
     }
-    size_t max = o->max_chunk_size ? o->max_chunk_size
-                                   : (chunk > ARENA_DEFAULT_MAX_CHUNK ? chunk : ARENA_DEFAULT_MAX_CHUNK);
+    size_t max =
+        o->max_chunk_size ? o->max_chunk_size : (chunk > ARENA_DEFAULT_MAX_CHUNK ? chunk : ARENA_DEFAULT_MAX_CHUNK);
     if (max < chunk) {
         alloc8_rt_error("alloc8 arena: max_chunk_size %llu is below chunk_size %llu", ALLOC8_RT_SIZE(max),
                         ALLOC8_RT_SIZE(chunk));
@@ -248,7 +248,8 @@ static int arena_configure(arena *a, const alloc8_arena_options *o) {
     size_t threshold = o->large_threshold ? o->large_threshold : chunk / 4;
     if (threshold > chunk) {
         alloc8_rt_error("alloc8 arena: large_threshold %llu is above chunk_size %llu (a request up to the "
-                        "threshold must fit in any chunk)", ALLOC8_RT_SIZE(threshold), ALLOC8_RT_SIZE(chunk));
+                        "threshold must fit in any chunk)",
+                        ALLOC8_RT_SIZE(threshold), ALLOC8_RT_SIZE(chunk));
         return -1;
     }
     alloc8_roots roots = o->roots;
@@ -260,7 +261,8 @@ static int arena_configure(arena *a, const alloc8_arena_options *o) {
     }
     if (roots != ALLOC8_ROOTS_NONE && !alloc8_gc_available()) {
         alloc8_rt_error("alloc8 arena: the %s strategy needs the Boehm GC, and this alloc8 runtime was "
-                        "built without it (install libgc-dev and rebuild)", alloc8_roots_name(roots));
+                        "built without it (install libgc-dev and rebuild)",
+                        alloc8_roots_name(roots));
         return -1;
     }
     a->next_size = chunk;

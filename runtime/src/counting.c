@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The counting allocator: each block is a system allocation with a header in front of the user
  * pointer linking it into the allocator's list of live blocks, so ownership is exact (a list walk
  * under a lock, as owns() may come from any thread: this is a test aid, not a fast allocator) and
@@ -31,8 +32,7 @@ static void *counting_alloc(alloc8_allocator *self, size_t size, size_t alignmen
         alignment = _Alignof(struct counting_block);
     size_t header = sizeof(struct counting_block);
     if (size > SIZE_MAX - header - alignment) {
-        alloc8_rt_error("alloc8 counting: a request of %llu bytes overflows the size type",
-                        ALLOC8_RT_SIZE(size));
+        alloc8_rt_error("alloc8 counting: a request of %llu bytes overflows the size type", ALLOC8_RT_SIZE(size));
         return NULL;
     }
     char *base = malloc(header + alignment + size);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The thread's current allocator: one thread-local pointer. */
 #include "alloc8/current.h"
 

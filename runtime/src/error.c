@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* alloc8_last_error: one message per thread. */
 #include "internal.h"
 

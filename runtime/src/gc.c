@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Boehm GC side of the runtime: chunk memory per root strategy, the one push-other-roots
  * callback that scans every push_callback arena, and thread registration. Built without the GC
  * (ALLOC8_RT_HAVE_GC undefined) only the `none` strategy exists. */
@@ -134,7 +135,8 @@ void *alloc8_rt_chunk_alloc(alloc8_roots strategy, size_t bytes) {
         atomic_fetch_sub_explicit(&add_roots_used, 1, memory_order_relaxed);
         alloc8_rt_error("alloc8 arena: the add_roots strategy has registered %d chunks with GC_add_roots, "
                         "its limit (the GC's root table aborts the process when full); use the "
-                        "push_callback strategy for more chunks", ALLOC8_ADD_ROOTS_MAX);
+                        "push_callback strategy for more chunks",
+                        ALLOC8_ADD_ROOTS_MAX);
         return NULL;
     }
     if ((memory = calloc(1, bytes)) == NULL) { /* zeroed: the GC may scan all of it */

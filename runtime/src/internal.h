@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared between the runtime's source files; not installed. */
 #ifndef ALLOC8_RT_INTERNAL_H
 #define ALLOC8_RT_INTERNAL_H
@@ -16,18 +17,34 @@
 #include <windows.h>
 typedef SRWLOCK alloc8_rt_lock;
 #define ALLOC8_RT_LOCK_INIT SRWLOCK_INIT
-static inline void alloc8_rt_lock_init(alloc8_rt_lock *lock) { InitializeSRWLock(lock); }
-static inline void alloc8_rt_lock_destroy(alloc8_rt_lock *lock) { (void)lock; }
-static inline void alloc8_rt_lock_acquire(alloc8_rt_lock *lock) { AcquireSRWLockExclusive(lock); }
-static inline void alloc8_rt_lock_release(alloc8_rt_lock *lock) { ReleaseSRWLockExclusive(lock); }
+static inline void alloc8_rt_lock_init(alloc8_rt_lock *lock) {
+    InitializeSRWLock(lock);
+}
+static inline void alloc8_rt_lock_destroy(alloc8_rt_lock *lock) {
+    (void)lock;
+}
+static inline void alloc8_rt_lock_acquire(alloc8_rt_lock *lock) {
+    AcquireSRWLockExclusive(lock);
+}
+static inline void alloc8_rt_lock_release(alloc8_rt_lock *lock) {
+    ReleaseSRWLockExclusive(lock);
+}
 #else
 #include <pthread.h>
 typedef pthread_mutex_t alloc8_rt_lock;
 #define ALLOC8_RT_LOCK_INIT PTHREAD_MUTEX_INITIALIZER
-static inline void alloc8_rt_lock_init(alloc8_rt_lock *lock) { pthread_mutex_init(lock, NULL); }
-static inline void alloc8_rt_lock_destroy(alloc8_rt_lock *lock) { pthread_mutex_destroy(lock); }
-static inline void alloc8_rt_lock_acquire(alloc8_rt_lock *lock) { pthread_mutex_lock(lock); }
-static inline void alloc8_rt_lock_release(alloc8_rt_lock *lock) { pthread_mutex_unlock(lock); }
+static inline void alloc8_rt_lock_init(alloc8_rt_lock *lock) {
+    pthread_mutex_init(lock, NULL);
+}
+static inline void alloc8_rt_lock_destroy(alloc8_rt_lock *lock) {
+    pthread_mutex_destroy(lock);
+}
+static inline void alloc8_rt_lock_acquire(alloc8_rt_lock *lock) {
+    pthread_mutex_lock(lock);
+}
+static inline void alloc8_rt_lock_release(alloc8_rt_lock *lock) {
+    pthread_mutex_unlock(lock);
+}
 #endif
 
 /* Record a message for alloc8_last_error() on this thread (printf-style). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The registry of live allocators: a small array under a mutex. Allocators come and go rarely;
  * lookups happen only for frees the current allocator does not own. */
 #include "alloc8/registry.h"

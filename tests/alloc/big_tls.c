@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Allocator sources with 64 KiB of thread-local storage, far more than glibc's static TLS surplus
  * (about 1.6 KiB) that a dlopen'ed library with initial-exec thread-locals must fit into. Built into
  * a prefixed demo interposer to check that alloc8_add_interposer leaves the allocator's TLS model

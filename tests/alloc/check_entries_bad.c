@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A deliberately wrong allocator for the build check of the entries (linux.check_entries.*): three
  * of its entries call back into the glue, each in its own way, and `alloc8-gen --check-entries`
  * (run by alloc8_add_interposer before linking) must name each entry with its callee:
@@ -23,7 +24,9 @@ static void ce_acquire(void) {
     }
 }
 
-static void ce_release(void) { atomic_flag_clear_explicit(&ce_lock, memory_order_release); }
+static void ce_release(void) {
+    atomic_flag_clear_explicit(&ce_lock, memory_order_release);
+}
 
 /* Wrong: the glue exports __libc_malloc (as glibc does), so this is the glue's malloc again. */
 static __attribute__((noinline)) void *ce_refill(size_t size) {
@@ -49,7 +52,11 @@ void ce_free(void *ptr) {
     (void)ptr;
 }
 
-size_t ce_usable_size(void *ptr) { return *(size_t *)(void *)((unsigned char *)ptr - 16); }
+size_t ce_usable_size(void *ptr) {
+    return *(size_t *)(void *)((unsigned char *)ptr - 16);
+}
 
 /* Wrong, and the call is the function's last action: a tail call, compiled as a jump. */
-void *ce_memalign(size_t alignment, size_t size) { return __libc_memalign(alignment, size); }
+void *ce_memalign(size_t alignment, size_t size) {
+    return __libc_memalign(alignment, size);
+}

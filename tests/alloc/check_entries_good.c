@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A correct allocator for the build check of the entries (linux.check_entries.*): every block is a
  * mapping of its own, with its size in a header page, and nothing an entry calls leads back into
  * the glue. entry.init may allocate (its calls are served from the bootstrap area): cg_init keeps
@@ -12,9 +13,9 @@
 #include <unistd.h>
 
 struct cg_header {
-    void *map;    /* the start of the mapping */
-    size_t len;   /* its length */
-    size_t size;  /* the size requested */
+    void *map;   /* the start of the mapping */
+    size_t len;  /* its length */
+    size_t size; /* the size requested */
 };
 
 static size_t cg_page;
@@ -46,9 +47,13 @@ static void *cg_map(size_t alignment, size_t size) {
     return (void *)user;
 }
 
-void *cg_malloc(size_t size) { return cg_map(16, size); }
+void *cg_malloc(size_t size) {
+    return cg_map(16, size);
+}
 
-void *cg_memalign(size_t alignment, size_t size) { return cg_map(alignment, size); }
+void *cg_memalign(size_t alignment, size_t size) {
+    return cg_map(alignment, size);
+}
 
 void cg_free(void *ptr) {
     struct cg_header *h = (struct cg_header *)ptr - 1;
@@ -56,4 +61,6 @@ void cg_free(void *ptr) {
     munmap(h->map, h->len);
 }
 
-size_t cg_usable_size(void *ptr) { return ((struct cg_header *)ptr - 1)->size; }
+size_t cg_usable_size(void *ptr) {
+    return ((struct cg_header *)ptr - 1)->size;
+}

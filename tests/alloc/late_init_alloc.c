@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A test allocator that needs initialising: li_init runs once, lazily, from the glue, and itself
  * calls malloc, calloc, strdup, aligned_alloc and dlsym. Those re-entrant calls reach the glue
  * before the allocator is ready and must be served from the bootstrap area; any call that reaches

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A debugging-style allocator that wraps glibc's malloc the way many do: its entries take a lock,
  * count, put a header with the size in front of each block, and get the memory from __libc_malloc.
  * Behind the interposer __libc_malloc is the interposer's own (as in glibc), so the call would come
@@ -35,7 +36,9 @@ void lw_free(void *ptr) {
     pthread_mutex_unlock(&lw_lock);
 }
 
-size_t lw_usable_size(void *ptr) { return *(size_t *)(void *)((unsigned char *)ptr - LW_HEADER); }
+size_t lw_usable_size(void *ptr) {
+    return *(size_t *)(void *)((unsigned char *)ptr - LW_HEADER);
+}
 
 void *lw_memalign(size_t alignment, size_t size) {
     (void)alignment; /* never reached: the first lw_malloc stops the program */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An allocator whose malloc entry calls malloc itself, for its bookkeeping, under its lock: behind
  * the interposer that is the entry again (linux.self_call.malloc). Its entry.init also calls malloc,
  * which is allowed (served from the glue's bootstrap area): the run-time check must stop the first
@@ -16,9 +17,13 @@ static void *sc_init_note;
 size_t *sc_last_record; /* not static: the compiler must keep the malloc */
 
 void *sc_init_note_get(void);
-void *sc_init_note_get(void) { return sc_init_note; }
+void *sc_init_note_get(void) {
+    return sc_init_note;
+}
 
-void sc_init(void) { sc_init_note = malloc(32); /* allowed: init's calls come from the bootstrap area */ }
+void sc_init(void) {
+    sc_init_note = malloc(32); /* allowed: init's calls come from the bootstrap area */
+}
 
 static void *sc_bump(size_t size) {
     size = (size + 15) & ~(size_t)15;
@@ -40,7 +45,9 @@ void *sc_malloc(size_t size) {
     return ptr;
 }
 
-void sc_free(void *ptr) { (void)ptr; }
+void sc_free(void *ptr) {
+    (void)ptr;
+}
 
 size_t sc_usable_size(void *ptr) {
     (void)ptr;
@@ -52,4 +59,6 @@ void *sc_memalign(size_t alignment, size_t size) {
     return sc_malloc(size);
 }
 
-int sc_owns(void *ptr) { return (uintptr_t)ptr - (uintptr_t)sc_arena < SC_ARENA; }
+int sc_owns(void *ptr) {
+    return (uintptr_t)ptr - (uintptr_t)sc_arena < SC_ARENA;
+}

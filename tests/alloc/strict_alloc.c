@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The demo allocator behind entries that check what the glue hands them (tests/specs/build/
  * strict.yaml, tests/linux/free_contract.c):
  *   - st_free_sized counts a violation when the size it is given is not the size requested for
@@ -14,7 +15,9 @@
 static atomic_long st_violation_count;
 
 /* The number of sized frees so far whose size did not match the block. */
-__attribute__((visibility("default"))) long st_violations(void) { return atomic_load(&st_violation_count); }
+__attribute__((visibility("default"))) long st_violations(void) {
+    return atomic_load(&st_violation_count);
+}
 
 void st_free_sized(void *ptr, size_t size) {
     size_t usable = xxmalloc_usable_size(ptr);

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The benchmark suite must keep working: run bench/run.sh --quick against this build and check
 # that every section produced its figures (numbers, not "not built" or "n/a").
 # Usage: run_quick.sh <repo> <build dir>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Proof that a binding really serves a program: run under LD_PRELOAD=<liba8NAME.so>.
  *   served <glibc|mimalloc|tcmalloc|jemalloc> <path of the interposer>
  * 1. The dynamic linker bound this program's malloc, free, calloc, realloc, aligned_alloc and
@@ -41,7 +42,7 @@ static const char *defined_in(const char *name) {
 }
 
 static const char *allocator;
-static int (*mi_owns)(const void *);               /* bool in mimalloc; only the low byte is used */
+static int (*mi_owns)(const void *); /* bool in mimalloc; only the low byte is used */
 static int (*tc_ownership)(const void *);
 static int (*je_mallctl)(const char *, void *, size_t *, void *, size_t);
 static struct mallinfo2 (*glibc_mallinfo2)(void);
@@ -76,8 +77,8 @@ static void check_block(const char *what, void *p, size_t size, uint64_t before)
     }
     if (je_mallctl) {
         uint64_t after = bytes_counter();
-        CHECK(after >= before + size, "%s: the %s counter grew by %llu, not by %zu or more\n", what,
-              allocator, (unsigned long long)(after - before), size);
+        CHECK(after >= before + size, "%s: the %s counter grew by %llu, not by %zu or more\n", what, allocator,
+              (unsigned long long)(after - before), size);
     }
 }
 
@@ -88,8 +89,9 @@ int main(int argc, char **argv) {
     }
     allocator = argv[1];
     const char *lib = argv[2];
-    const char *names[] = {"malloc", "free", "calloc", "realloc", "aligned_alloc", "posix_memalign",
-                           "_Znwm", "_ZdlPv", "_ZnwmSt11align_val_t"};
+    const char *names[] = {"malloc",  "free",          "calloc",
+                           "realloc", "aligned_alloc", "posix_memalign",
+                           "_Znwm",   "_ZdlPv",        "_ZnwmSt11align_val_t"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         CHECK(strcmp(defined_in(names[i]), lib) == 0, "%s is defined in %s, not in %s\n", names[i],
               defined_in(names[i]), lib);
@@ -107,8 +109,8 @@ int main(int argc, char **argv) {
         /* the program's own mallinfo2: the glue leaves glibc's extras to glibc when glibc serves */
         void *fn = lookup(RTLD_DEFAULT, "mallinfo2");
         memcpy(&glibc_mallinfo2, &fn, sizeof fn);
-        const char *glibc_names[] = {"__libc_malloc", "mallinfo2", "mallinfo", "mallopt", "malloc_trim",
-                                     "malloc_stats", "malloc_info", "__libc_mallopt"};
+        const char *glibc_names[] = {"__libc_malloc", "mallinfo2",    "mallinfo",    "mallopt",
+                                     "malloc_trim",   "malloc_stats", "malloc_info", "__libc_mallopt"};
         for (size_t i = 0; i < sizeof glibc_names / sizeof glibc_names[0]; i++)
             CHECK(strstr(defined_in(glibc_names[i]), "libc.so") != NULL,
                   "%s (left to glibc, which serves) is defined in %s\n", glibc_names[i], defined_in(glibc_names[i]));

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Build a separate consumer project against alloc8 both ways a user can: add_subdirectory of the
 # source tree, and find_package(alloc8 CONFIG) after `cmake --install`. Each time the consumer's
 # interposer must serve its check program and its heap (alloc8_add_heap on alloc8::runtime) must

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The corpus cases, sourced by corpus.sh. Each case has
 #   input_<case> <dir>          make its inputs in <dir> (once, before the reference run)
 #   run_<case> <dir> <work>     run it, printing what must be identical with and without the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The real-program corpus (CTest label `corpus`).
 #
 #   corpus.sh reference <case> <dir> [cxx_workload]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The demo allocator's exit report: ALLOC8_DEMO_STATS=<file> appends exactly one line in the
 # documented format; =stderr prints it to standard error; unset prints nothing.
 # Usage: run_exit_stats.sh <test_demo_allocator binary>

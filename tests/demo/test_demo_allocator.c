@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The demo allocator on its own, linked directly (no interposition: this program's malloc is
  * glibc's). Checks alignment, sizes, ownership, overflow, threads with cross-thread frees, cache
  * recycling over many short threads, exact counters, and fork with the locks held. */
@@ -14,8 +15,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-
-static int aligned(const void *p, size_t a) { return ((uintptr_t)p & (a - 1)) == 0; }
+static int aligned(const void *p, size_t a) {
+    return ((uintptr_t)p & (a - 1)) == 0;
+}
 
 static void test_sizes_and_alignment(void) {
     for (size_t size = 0; size <= 70000; size += size < 300 ? 1 : 97) {

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """What the generated C meets on each platform, derived from this machine's compilers and headers.
 
 - `render_markers(platform)`: the templates rendered for specs whose every name is a marker
@@ -30,7 +31,7 @@ from support import REPO
 
 from alloc8gen import render
 from alloc8gen.roles import ROLES
-from alloc8gen.spec import load_spec
+from alloc8gen.validate import load_spec
 
 PLATFORMS = ("linux", "windows", "macos")
 MARK = {"spec": "qzname", "prefix": "qzpfx_", "heap": "qzheap", "init": "qzinit", "cleanup": "qzcleanup",

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Write specs whose every name is close to a name of a header the generated code includes.
 
     near_names.py OUTDIR

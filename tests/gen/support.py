@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Shared helpers for the generator tests: paths and running the CLI as a user would."""
 import contextlib
 import io

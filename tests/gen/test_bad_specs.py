@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Every malformed spec gets exactly one `file:line: what; expected what` line and exit status 2.
 
 tests/specs/bad/*.yaml each start with `# expect: <line>` ({file} stands for the path). Inputs that
@@ -80,7 +81,7 @@ class BadSpecs(unittest.TestCase):
         """Mutations of the reference spec: exit 0 or 2, never a traceback; accepted specs
         only ever carry C identifiers into the generated code."""
         from alloc8gen.cli import main
-        from alloc8gen.spec import load_spec
+        from alloc8gen.validate import load_spec
         rng = random.Random(2026)
         lines = REFERENCE_SPEC.read_text(encoding="utf-8").splitlines(keepends=True)
         tokens = ["", "x", "1", "-1", "true", "[", "]", "{", "}", ":", "&a", "*a", "!!str", "'", "\"",

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The generator on hostile specs: thousands of seeded mutations of every shipped spec, and bombs.
 
 Whatever the file holds, the generator must exit 0 or 2, never print a traceback, answer a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The generator's model, outputs and CLI behaviour (see docs/spec.md and `alloc8-gen --help`)."""
 import re
 import shutil
@@ -9,7 +10,7 @@ from pathlib import Path
 from support import REFERENCE_SPEC, run_cli, run_main
 
 from alloc8gen import __version__, exports, render
-from alloc8gen.spec import load_spec
+from alloc8gen.validate import load_spec
 
 MINIMAL = """\
 name: mini
@@ -232,7 +233,11 @@ class Generator(unittest.TestCase):
         self.assertIn("#define ALLOC8_THREAD_HOOKS 0", off)
         on = self.files(MINIMAL + hooks + "  activation: build\n")["linux/mini_glue.h"]
         self.assertIn("#define ALLOC8_THREAD_HOOKS 1", on)
-        self.assertNotIn("alloc8_thread_enter", self.files(MINIMAL)["linux/mini_glue.h"])
+        # without threads: alloc8_thread_enter is an empty inline function, and no thread state
+        plain = self.files(MINIMAL)["linux/mini_glue.h"]
+        self.assertEqual(plain.count("alloc8_thread_enter(void)"), 1)
+        self.assertIn("static inline void alloc8_thread_enter(void) {}", plain)
+        self.assertNotIn("ALLOC8_THREAD", plain)
 
     def describe(self, *args):
         """`alloc8-gen ARGS --describe`: ({key: value}, [(tags, path)]), checking it succeeded."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Golden files: the generated code for the reference spec and the test specs is pinned.
 
 A template or generator change that alters output fails here until the golden files are
@@ -10,7 +11,7 @@ from pathlib import Path
 from support import REFERENCE_SPEC, REPO
 
 from alloc8gen import render
-from alloc8gen.spec import load_spec
+from alloc8gen.validate import load_spec
 
 GOLDEN = REPO / "tests" / "golden"
 SPECS = ([REFERENCE_SPEC] + sorted((REPO / "tests" / "specs" / "build").glob("*.yaml"))

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The macOS glue: the malloc zone is filled for the version it claims, the interpose table is
 complete, and nothing uses a C11 thread-local (docs/platforms.md, macOS).
 
@@ -15,7 +16,7 @@ from pathlib import Path
 from support import REFERENCE_SPEC, REPO
 
 from alloc8gen import exports, render
-from alloc8gen.spec import load_spec
+from alloc8gen.validate import load_spec
 
 # (field, version it appears in); 0: in every version. Fields libmalloc lets a zone leave NULL
 # whatever its version are in MAY_BE_NULL.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Reserved names, checked against this machine's real headers (headers.py derives them).
 
 For every platform, every identifier the headers of the generated files declare or define as a
@@ -75,7 +76,7 @@ class Reserved(unittest.TestCase):
             self.skipTest("g++ is not installed")
         from alloc8gen import render
         from alloc8gen.schema import C_KEYWORDS
-        from alloc8gen.spec import load_spec
+        from alloc8gen.validate import load_spec
         candidates = set()
         for platform in headers.PLATFORMS:
             for text in (t for k, t in headers.render_markers(platform).items() if k.endswith(".hpp")):

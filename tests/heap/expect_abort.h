@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Run a function in a child process and check that it aborts, printing a given message. */
 #ifndef ALLOC8_TEST_EXPECT_ABORT_H
 #define ALLOC8_TEST_EXPECT_ABORT_H

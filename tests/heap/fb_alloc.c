@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A small allocator for the heap's `fallback: allocator` test: system memory with a size header,
  * and counters of its calls. */
 #include <stdatomic.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Path-copying vector and map over the generated heap (see persistent.h). */
 #include "persistent.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A small persistent vector (a 4-way radix trie) and map (a binary search tree), both
  * path-copying: an update copies the nodes on the path to the change and shares the rest with the
  * old version. Every node comes from the generated heap (rt_heap), like immer's nodes would. */

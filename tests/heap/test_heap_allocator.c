@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A heap whose fallback is the spec's own allocator (tests/specs/build/heap_allocator.yaml:
  * fb_heap, alignment 32): without an arena blocks come from the entry points (the aligned one, as
  * 32 is above the allocator's 16) and go back to its free; inside an arena they come from the arena. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The generated C++ heaps (rt_heap.hpp: fallback gc, on_exhaustion abort; sys_heap.hpp: fallback
 // system, on_exhaustion null) used the way immer uses a heap policy's heap: static allocate(n),
 // allocate(n, norefs_tag), deallocate(n, p), deallocate(n, p, norefs_tag). Debian ships no immer
@@ -138,7 +139,9 @@ void unprimed_type_shows_the_hazard() {
           "the mimic is faithful: an unprimed type first used inside an arena has its empty nodes there");
     alloc8_reset(arena);
     void *again = nullptr;
-    ALLOC8_WITH_ALLOCATOR(arena) { again = rt_heap::allocate(v::node_size(0)); }
+    ALLOC8_WITH_ALLOCATOR(arena) {
+        again = rt_heap::allocate(v::node_size(0));
+    }
     CHECK(again == v::empty_root() && v::empty_root()->magic == 0,
           "after the reset the unprimed empty root is zeroed and handed out again (the hazard)");
     alloc8_destroy(arena); // the unprimed type is not used again: its statics dangle now
@@ -175,8 +178,8 @@ bool primed_type_survives_arenas(const char *which) {
         Heap::template prime<v>();
         CHECK(alloc8_current() == arena, "prime leaves the current allocator as it was");
     }
-    bool outside = empties_intact<v>(0, 0) && alloc8_owner(v::empty_root()) == nullptr &&
-                   alloc8_owner(v::empty_tail()) == nullptr;
+    bool outside =
+        empties_intact<v>(0, 0) && alloc8_owner(v::empty_root()) == nullptr && alloc8_owner(v::empty_tail()) == nullptr;
     CHECK(outside, "%s", which);
     if (!outside) { // in the arena: the type cannot be used after the reset or destroy
         alloc8_destroy(arena);
@@ -231,7 +234,8 @@ void scopes() {
         } catch (const std::bad_alloc &) {
             threw = true;
         }
-        CHECK(threw && alloc8_current() == arena, "an exception leaving with_allocator restores the previous allocator");
+        CHECK(threw && alloc8_current() == arena,
+              "an exception leaving with_allocator restores the previous allocator");
         rt_heap::prime<pvec<heap_policy<rt_heap>, 2>>();
         CHECK(alloc8_current() == arena && !alloc8_owns(arena, pvec<heap_policy<rt_heap>, 2>::empty_root()),
               "prime called inside an arena scope still allocates outside it, and the arena stays current");
@@ -264,7 +268,7 @@ void exhaust_abort_heap() {
         }
     }
     volatile std::size_t impossible = SIZE_MAX - 3; // the GC fallback returns NULL for it
-    GC_set_warn_proc(GC_ignore_warn_proc);           // and would warn "Out of Memory!"
+    GC_set_warn_proc(GC_ignore_warn_proc);          // and would warn "Out of Memory!"
     try {
         rt_heap::allocate(impossible);
     } catch (const std::bad_alloc &) {
@@ -286,7 +290,8 @@ void abort_heap_throws() {
     else if (WEXITSTATUS(status) != 0)
         std::printf("the child exited with %d (10 + bit mask of the failures that threw)\n", WEXITSTATUS(status));
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-          "on_exhaustion: abort: the C++ header throws std::bad_alloc (arena limit, norefs, GC fallback) instead of aborting");
+          "on_exhaustion: abort: the C++ header throws std::bad_alloc (arena limit, norefs, GC fallback) "
+          "instead of aborting");
 }
 
 } // namespace
@@ -301,7 +306,9 @@ int main() {
 
     alloc8_allocator *arena = alloc8_arena_create(nullptr);
     gc_node *in_arena = nullptr;
-    ALLOC8_WITH_ALLOCATOR(arena) { in_arena = gc_node::make(list, 100); }
+    ALLOC8_WITH_ALLOCATOR(arena) {
+        in_arena = gc_node::make(list, 100);
+    }
     CHECK(alloc8_owns(arena, in_arena) && alloc8_owns(arena, in_arena->payload) && in_arena->next == list,
           "inside an arena: node and payload from the arena, sharing the GC list");
     gc_node::destroy(in_arena); // after the scope: by owner

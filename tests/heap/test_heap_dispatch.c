@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The generated heap (tests/specs/build/heap_gc.yaml: rt_heap, fallback gc, abort when
  * exhausted): the seed's behaviour matrix, nested arenas, frees decided by owner, pointer-free
  * blocks, a clear abort for exhaustion and impossible sizes (NULL from the try_ forms), and GC
@@ -47,7 +48,9 @@ static void behaviour_matrix(void) {
     CHECK(alloc8_owns(arena, in_arena) && alloc8_owns(arena, in_arena_norefs) && ALLOCS(arena) == 2 &&
               ALIGNED16(in_arena) && ALIGNED16(in_arena_norefs) && GC_base(in_arena) == NULL,
           "inside an arena: both forms come from the arena\n");
-    ALLOC8_WITH_ALLOCATOR(counting) { counted = rt_heap_allocate(100); }
+    ALLOC8_WITH_ALLOCATOR(counting) {
+        counted = rt_heap_allocate(100);
+    }
     CHECK(alloc8_owns(counting, counted) && ALLOCS(counting) == 1 && stat_of(counting, 2) == 100,
           "a custom (counting) allocator: counted\n");
     CHECK(alloc8_current() == NULL && gc_kind(rt_heap_allocate(8)) == GC_I_NORMAL, "after the scopes: the GC again\n");
@@ -57,7 +60,9 @@ static void behaviour_matrix(void) {
     void *o1 = NULL, *i1 = NULL, *o2 = NULL;
     ALLOC8_WITH_ALLOCATOR(outer) {
         o1 = rt_heap_allocate(16);
-        ALLOC8_WITH_ALLOCATOR(inner) { i1 = rt_heap_allocate(16); }
+        ALLOC8_WITH_ALLOCATOR(inner) {
+            i1 = rt_heap_allocate(16);
+        }
         o2 = rt_heap_allocate(16);
     }
     CHECK(alloc8_owns(outer, o1) && alloc8_owns(inner, i1) && alloc8_owns(outer, o2) && !alloc8_owns(outer, i1),
@@ -66,17 +71,24 @@ static void behaviour_matrix(void) {
     /* frees are decided by owner */
     uint64_t arena_frees = FREES(arena);
     rt_heap_deallocate(48, in_arena); /* the arena was left long ago; the inner one is current */
-    ALLOC8_WITH_ALLOCATOR(inner) { rt_heap_deallocate(10, in_arena_norefs); }
+    ALLOC8_WITH_ALLOCATOR(inner) {
+        rt_heap_deallocate(10, in_arena_norefs);
+    }
     CHECK(FREES(arena) == arena_frees + 2 && FREES(inner) == 0,
           "arena blocks freed after the arena was left (no allocator, another arena current) go to their arena\n");
     void *big = rt_heap_allocate(1 << 20);
     size_t free_before = GC_get_free_bytes();
-    ALLOC8_WITH_ALLOCATOR(arena) { rt_heap_deallocate(1 << 20, big); }
+    ALLOC8_WITH_ALLOCATOR(arena) {
+        rt_heap_deallocate(1 << 20, big);
+    }
     CHECK(GC_get_free_bytes() >= free_before + (1 << 20) && FREES(arena) == arena_frees + 2,
           "a GC block freed while an arena is current goes to the GC (free bytes %zu -> %zu)\n", free_before,
           GC_get_free_bytes());
-    ALLOC8_WITH_ALLOCATOR(arena) { rt_heap_deallocate(100, counted); }
-    CHECK(FREES(counting) == 1 && stat_of(counting, 2) == 0, "a counting block freed inside an arena goes to the counting allocator\n");
+    ALLOC8_WITH_ALLOCATOR(arena) {
+        rt_heap_deallocate(100, counted);
+    }
+    CHECK(FREES(counting) == 1 && stat_of(counting, 2) == 0,
+          "a counting block freed inside an arena goes to the counting allocator\n");
     void *foreign = malloc(32);
     rt_heap_deallocate(32, foreign); /* nobody's: left alone */
     free(foreign);
@@ -119,8 +131,8 @@ static void try_forms(void) {
 
 static void aborts(void) {
     char out[1024];
-    CHECK(expect_abort(exhausted_arena, "rt_heap: cannot allocate 1048576 bytes: alloc8 arena: its limit of 4096 bytes", out,
-                       sizeof out),
+    CHECK(expect_abort(exhausted_arena, "rt_heap: cannot allocate 1048576 bytes: alloc8 arena: its limit of 4096 bytes",
+                       out, sizeof out),
           "exhaustion aborts with a message: %s\n", out);
     CHECK(expect_abort(impossible_size, "overflows the size type", out, sizeof out),
           "an impossible size aborts with a message: %s\n", out);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Persistent structures over the generated heap: built on the GC, extended inside an arena. The
  * arena's stats show the new nodes; the new version shares the old one's nodes (GC nodes under
  * arena nodes); GC objects reachable only through arena nodes survive GC_gcollect(), and become

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A library that registers fork handlers from its constructor, as many older libraries do, and
  * whose prepare handler allocates (a reserve for the child, taken in the parent before fork).
  * Linked into atfork_order (as a shared library, or into its static build): its constructor runs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* atfork_lib.c: a library with allocating fork handlers registered from its constructor. */
 #ifndef ATFORK_LIB_H
 #define ATFORK_LIB_H

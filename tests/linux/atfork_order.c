@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fork() in a threaded program that links a library whose fork prepare handler allocates
  * (atfork_lib.c, registered from its constructor, before the interposer's constructor runs).
  * glibc's own malloc takes its locks inside fork(), after every prepare handler; the glue's prepare
@@ -35,7 +36,8 @@ static void *bystander(void *arg) {
 
 static void on_alarm(int sig) {
     (void)sig;
-    static const char msg[] = "FAIL: fork() did not return: a prepare handler waits for a lock the forking thread holds\n";
+    static const char msg[] =
+        "FAIL: fork() did not return: a prepare handler waits for a lock the forking thread holds\n";
     (void)!write(1, msg, sizeof msg - 1);
     _exit(1);
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The interposer loads and serves a program with LD_BIND_NOW=1 (every symbol resolved at load).
 # Usage: bind_now.sh <lib.so> <binary> [args...]
 set -euo pipefail

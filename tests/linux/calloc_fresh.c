@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* calloc of a large block must not make it resident: glibc hands out fresh mappings, which the
  * kernel zeroes on first touch, and so does the demo allocator's bound calloc (entry.calloc:
  * xxcalloc). A glue that cleared the block itself (malloc + memset) would add all of it to the

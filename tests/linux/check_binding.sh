@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Prove that a binary's VERSIONED reference binds to the interposer's unversioned definition:
 # the binary must reference SYMBOL@VERSION, and the dynamic linker (LD_DEBUG=bindings) must bind
 # it to the interposer under LD_PRELOAD.

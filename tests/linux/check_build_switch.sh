@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # activation: build. The same spec built with the hooks on (the spec's default) and with
 # alloc8_add_interposer(... THREAD_HOOKS OFF): only the first calls the hook functions. Both define
 # the pthread_create and thrd_create wrappers, because the spec binds threads.created_flag, which

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # linux.check_entries.cmake_*: the check alloc8_add_interposer runs before linking, through a real
 # build of a target that is not part of `all` (tests/CMakeLists.txt).
 #   check_entries_cmake.sh refuses <cmake> <build dir> <target>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The interposer must export exactly the malloc family, glibc's extras and aliases, the 20 C++
 # operators and (x86-64) dlopen, for RTLD_DEEPBIND (templates/linux/dlopen.c.j2), all WITHOUT a symbol version (so versioned references such as
 # aligned_alloc@GLIBC_2.16 bind to them), and nothing of the glue's internals. It must not need

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* API conformance of the malloc family under the interposer (see docs/spec.md, "What the
  * generated glue does"). With --alloc8 the demo allocator's counters must prove that each call
  * really reached it, and the alloc8-specific choices (aligned_alloc EINVAL, mallopt, ...) are
@@ -14,7 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-
 /* Hide deliberately absurd sizes and alignments from the compiler's own diagnostics. */
 static size_t opaque(size_t value) {
     volatile size_t hidden = value;
@@ -25,10 +25,14 @@ static size_t opaque(size_t value) {
 #pragma GCC diagnostic ignored "-Wuse-after-free" /* the block is checked after a FAILED realloc */
 #endif
 
-static int aligned(const void *p, size_t a) { return ((uintptr_t)p & (a - 1)) == 0; }
+static int aligned(const void *p, size_t a) {
+    return ((uintptr_t)p & (a - 1)) == 0;
+}
 static int by_size; /* --alignment-by-size: blocks under 16 bytes need only 8 (C23, the allocator's
                        guarantees.alignment_by_size) */
-static size_t min_align(size_t n) { return by_size && n < 16 ? 8 : 16; }
+static size_t min_align(size_t n) {
+    return by_size && n < 16 ? 8 : 16;
+}
 static alloc8_stats_fn stats;
 static int strict; /* --alloc8 */
 
@@ -69,11 +73,10 @@ static void test_malloc_free(void) {
         errno = 0;
         CHECK(malloc(opaque(no_room[i])) == NULL && errno == ENOMEM, "malloc(%zx) -> NULL, ENOMEM\n", no_room[i]);
         errno = 0;
-        CHECK(calloc(1, opaque(no_room[i])) == NULL && errno == ENOMEM, "calloc(1, %zx) -> NULL, ENOMEM\n",
-              no_room[i]);
+        CHECK(calloc(1, opaque(no_room[i])) == NULL && errno == ENOMEM, "calloc(1, %zx) -> NULL, ENOMEM\n", no_room[i]);
         errno = 0;
-        CHECK(memalign(64, opaque(no_room[i] - 64)) == NULL && errno == ENOMEM,
-              "memalign(64, %zx) -> NULL, ENOMEM\n", no_room[i] - 64);
+        CHECK(memalign(64, opaque(no_room[i] - 64)) == NULL && errno == ENOMEM, "memalign(64, %zx) -> NULL, ENOMEM\n",
+              no_room[i] - 64);
         void *keep = malloc(24);
         errno = 0;
         CHECK(realloc(keep, opaque(no_room[i])) == NULL && errno == ENOMEM, "realloc(p, %zx) -> NULL, ENOMEM\n",
@@ -224,13 +227,13 @@ static void test_extras(void) {
 static void test_counters(void) {
     struct alloc8_demo_stats a, b;
     void *p, *q;
-#define AROUND(call, field, expect)                                                                \
-    do {                                                                                           \
-        a = alloc8_test_snapshot(stats);                                                           \
-        call;                                                                                      \
-        b = alloc8_test_snapshot(stats);                                                           \
-        CHECK(DELTA(a, b, field) == (expect), "%s moves %s by %d (moved %llu)\n", #call, #field,  \
-              (int)(expect), DELTA(a, b, field));                                                  \
+#define AROUND(call, field, expect)                                                                                    \
+    do {                                                                                                               \
+        a = alloc8_test_snapshot(stats);                                                                               \
+        call;                                                                                                          \
+        b = alloc8_test_snapshot(stats);                                                                               \
+        CHECK(DELTA(a, b, field) == (expect), "%s moves %s by %d (moved %llu)\n", #call, #field, (int)(expect),        \
+              DELTA(a, b, field));                                                                                     \
     } while (0)
     AROUND(p = malloc(100), malloc_calls, 1);
     AROUND(free(p), free_calls, 1);
@@ -270,8 +273,11 @@ static void test_counters(void) {
         memcpy(&libc_free, &sym, sizeof sym);
         AROUND(libc_free(p), free_calls, 1);
     }
+    /* not formatted: clang-format 14 indents the second line of these declarators by 33 columns */
+    /* clang-format off */
     void *(*libc_calloc)(size_t, size_t) = NULL, *(*libc_realloc)(void *, size_t) = NULL,
          *(*libc_memalign)(size_t, size_t) = NULL;
+    /* clang-format on */
     void *sym;
     if ((sym = lookup("__libc_calloc")) != NULL) {
         memcpy(&libc_calloc, &sym, sizeof sym);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A library whose constructor starts and joins threads that allocate: with LD_PRELOAD, this runs
  * before the preloaded interposer's own constructors, so the glue's pthread_create wrapper and
  * thread hooks must work without them (and without the allocator being initialised yet). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A C program (no C++ runtime at start) and the glue's C++ operators:
  *   1. with --alloc8, before any C++ runtime is loaded, a failing throwing operator new (called
  *      by its mangled name) has nobody to throw std::bad_alloc for it: it must abort with a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A library loaded with dlopen(..., RTLD_DEEPBIND) under the interposer: its malloc, free, realloc,
  * strdup (and a C++ library's operator new) must reach the interposer, so that blocks cross between
  * it and the program in both directions; a block it took while being loaded (from glibc) is routed

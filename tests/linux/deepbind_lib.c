@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A library a program loads with RTLD_DEEPBIND (deepbind.c): its calls to the malloc family bind,
  * deep, to glibc's unless the interposer re-points them. One block is allocated while the library
  * is being loaded, before anything can re-point its calls. */
@@ -19,7 +20,15 @@ void *deep_constructor_block(void) {
     return block;
 }
 
-void *deep_malloc(size_t size) { return malloc(size); }
-void deep_free(void *ptr) { free(ptr); }
-void *deep_realloc(void *ptr, size_t size) { return realloc(ptr, size); }
-char *deep_strdup(const char *text) { return strdup(text); }
+void *deep_malloc(size_t size) {
+    return malloc(size);
+}
+void deep_free(void *ptr) {
+    free(ptr);
+}
+void *deep_realloc(void *ptr, size_t size) {
+    return realloc(ptr, size);
+}
+char *deep_strdup(const char *text) {
+    return strdup(text);
+}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Blocks from glibc's own malloc (reached directly, bypassing the interposer) passed to the
  * interposer's free/realloc/malloc_usable_size: the glue sees that the demo allocator does not own
  * them (entry.owns) and hands them to glibc, or moves them into the allocator on realloc. */
@@ -9,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 
 int main(int argc, char **argv) {
     int strict;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fork() from a multithreaded process while other threads allocate, then malloc in the child.
  *
  * Every round: the workers run (each makes at least MIN_ALLOCS allocations since the round began,
@@ -145,7 +146,7 @@ int main(int argc, char **argv) {
         CHECK(DELTA(before, after, malloc_calls) >= (unsigned long long)FORKS * WORKERS * MIN_ALLOCS,
               "the demo allocator did not serve the workers\n");
     if (check_failures == 0)
-        printf("fork: %d forks, each while %d threads were allocating; every child allocated and exited 0\n",
-               FORKS, WORKERS);
+        printf("fork: %d forks, each while %d threads were allocating; every child allocated and exited 0\n", FORKS,
+               WORKERS);
     return check_report("fork");
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the glue's freeing functions promise, under an allocator that tests it
  * (tests/alloc/strict_alloc.c, LD_PRELOAD of libstrict.so):
  *   - a sized free hands entry.free_sized the size requested for the block, also after the
@@ -60,8 +61,9 @@ int main(void) {
         char *q = realloc(p, sizes[i][1]);
         CHECK(q != NULL, "realloc(%zu -> %zu)\n", sizes[i][0], sizes[i][1]);
         free_sized_fn(q, sizes[i][1]);
-        CHECK(violations() == before, "free_sized(realloc(malloc(%zu), %zu), %zu) reached the allocator with the size requested\n",
-              sizes[i][0], sizes[i][1], sizes[i][1]);
+        CHECK(violations() == before,
+              "free_sized(realloc(malloc(%zu), %zu), %zu) reached the allocator with the size requested\n", sizes[i][0],
+              sizes[i][1], sizes[i][1]);
     }
 
     /* errno across the freeing functions (entry.owns changes it) */

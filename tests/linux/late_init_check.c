@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Run under LD_PRELOAD of liblate_init.so. Its allocator's init (li_init) allocated through
  * malloc, calloc, strdup and aligned_alloc while the allocator was not ready: those blocks must
  * come from the glue's bootstrap area, and using and freeing them later must be safe. Any call
@@ -62,8 +63,8 @@ int main(void) {
     CHECK(created == 3, "the library constructor created its threads (%d)\n", created);
     for (int i = 0; i < created; i++)
         CHECK(seen[i].state == DEMO_THREAD_HOOKED && seen[i].inits == 1,
-              "constructor thread %d: init ran before its start routine (state %d, inits %d)\n", i,
-              seen[i].state, (int)seen[i].inits);
+              "constructor thread %d: init ran before its start routine (state %d, inits %d)\n", i, seen[i].state,
+              (int)seen[i].inits);
     CHECK(hooks_early != NULL && hooks_early() == 0, "no thread hook ran before li_init finished\n");
     stats(&after);
     CHECK(after.thread_inits >= 4 && after.thread_cleanups == after.thread_inits - 1,

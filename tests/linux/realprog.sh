@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Run a real program with and without the interposer: outputs and exit status must be identical,
 # and the demo allocator's counters (ALLOC8_DEMO_STATS, one line per process) must show that it
 # served the program.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A statically linked program with the demo allocator's static interposer archive: the linker
  * takes malloc & co. from the archive instead of glibc's malloc.o (the __libc_* aliases make the
  * set complete), so even glibc's internal callers such as strdup are served by the allocator.
@@ -54,7 +55,8 @@ int main(void) {
     CHECK(seen.at_start.state == DEMO_THREAD_HOOKED && seen.at_start.inits == 1,
           "the thread got init before its start routine (state %d, inits %u)\n", seen.at_start.state,
           seen.at_start.inits);
-    CHECK(seen.after.state == DEMO_THREAD_HOOKED && seen.after.inits == 1, "and no second init at its first allocation\n");
+    CHECK(seen.after.state == DEMO_THREAD_HOOKED && seen.after.inits == 1,
+          "and no second init at its first allocation\n");
     CHECK(after.thread_inits - before.thread_inits == 1 && after.thread_cleanups - before.thread_cleanups == 1,
           "one init and one cleanup for the thread\n");
     CHECK(after.unhooked_caches == 0, "no thread allocated before its init\n");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* 16 threads exchange blocks through shared slots, so most blocks are freed by a thread other than
  * the one that allocated them. Each block carries a pattern derived from its size, checked by the
  * thread that frees it. Mixed sizes (mostly small, some large), aligned blocks and reallocs. */
@@ -95,7 +96,7 @@ int main(int argc, char **argv) {
               "the allocator served %llu allocations and %llu frees for %ld allocations\n", served, freed, made);
     }
     if (check_failures == 0)
-        printf("stress: %d threads, %ld allocations with cross-thread frees, every block intact%s\n", THREADS,
-               made, strict ? ", all served by the demo allocator" : "");
+        printf("stress: %d threads, %ld allocations with cross-thread frees, every block intact%s\n", THREADS, made,
+               strict ? ", all served by the demo allocator" : "");
     return check_report("stress");
 }

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """linux.check_entries.*: `alloc8-gen --check-entries`, the build check that no entry of an
 allocator calls back into the glue (docs/spec.md, "Where an allocator may get its memory").
 
@@ -28,7 +29,7 @@ GEN = os.path.join(REPO, "gen")
 sys.path.insert(0, GEN)
 
 from alloc8gen import entrycheck, exports  # noqa: E402
-from alloc8gen.spec import load_spec  # noqa: E402
+from alloc8gen.validate import load_spec  # noqa: E402
 
 BAD_SPEC = os.path.join(ALLOC, "check_entries_bad.yaml")
 BAD_SOURCE = os.path.join(ALLOC, "check_entries_bad.c")

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The thread that calls exit() gets its cleanup too (key destructors do not run for it): after a run
 # whose other threads all ended, the demo allocator's exit report (written after the glue's exit
 # handler) must show inits == cleanups, for a main thread that returns from main and for one that

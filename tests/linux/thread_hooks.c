@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Thread lifecycle hooks under LD_PRELOAD of liballoc8demo.so (docs/threads.md). The demo
  * allocator counts xxthread_init / xxthread_cleanup globally and per thread; every case checks
  * what the thread itself saw and the exact deltas.
@@ -41,7 +42,9 @@ static alloc8_stats_fn stats;
 static alloc8_thread_fn thread_info;
 static void *volatile sink;
 
-static struct alloc8_demo_stats snap(void) { return alloc8_test_snapshot(stats); }
+static struct alloc8_demo_stats snap(void) {
+    return alloc8_test_snapshot(stats);
+}
 
 static struct alloc8_demo_thread me(void) {
     struct alloc8_demo_thread t;
@@ -68,14 +71,14 @@ static uint64_t wait_cleanups(uint64_t target) {
 /* ---- what a thread saw ------------------------------------------------------------------------ */
 
 struct seen {
-    struct alloc8_demo_thread at_start;  /* before the start routine allocated anything */
-    uint64_t created_flag_at_start;      /* demo_threads_created, read inside the new thread */
-    struct alloc8_demo_thread late;      /* in the last key destructor round, after cleanup */
+    struct alloc8_demo_thread at_start;        /* before the start routine allocated anything */
+    uint64_t created_flag_at_start;            /* demo_threads_created, read inside the new thread */
+    struct alloc8_demo_thread late;            /* in the last key destructor round, after cleanup */
     uint64_t late_mallocs, late_after_cleanup; /* counter deltas of one malloc+free made there */
     atomic_int late_ran;
 };
 
-static struct seen *current; /* the case being run (one thread at a time) */
+static struct seen *current;        /* the case being run (one thread at a time) */
 static int expect_created_flag = 1; /* 0 for an interposer that binds no created_flag */
 
 /* A key created after the glue's (so it comes later in every round) whose destructor re-arms
@@ -170,11 +173,11 @@ static void run_case(const char *name, int how, int old_symbol, int c11) {
     if (how != BY_CANCEL && how != BY_DETACH)
         CHECK(result == (void *)7, "%s: the start routine's result came back\n", name);
     CHECK(s.at_start.state == DEMO_THREAD_HOOKED && s.at_start.inits == 1,
-          "%s: init ran in the new thread before its start routine (state %d, inits %u)\n", name,
-          s.at_start.state, s.at_start.inits);
+          "%s: init ran in the new thread before its start routine (state %d, inits %u)\n", name, s.at_start.state,
+          s.at_start.inits);
     CHECK(s.at_start.cleanups == 0, "%s: no cleanup before the start routine\n", name);
-    CHECK(s.created_flag_at_start == (uint64_t)expect_created_flag,
-          "%s: created_flag was %s before the thread ran\n", name, expect_created_flag ? "set" : "left alone");
+    CHECK(s.created_flag_at_start == (uint64_t)expect_created_flag, "%s: created_flag was %s before the thread ran\n",
+          name, expect_created_flag ? "set" : "left alone");
     CHECK(after.thread_inits - before.thread_inits == 1, "%s: exactly one init (got %llu)\n", name,
           (unsigned long long)(after.thread_inits - before.thread_inits));
     CHECK(cleanups - before.thread_cleanups == 1 && after.thread_cleanups - before.thread_cleanups == 1,
@@ -182,11 +185,11 @@ static void run_case(const char *name, int how, int old_symbol, int c11) {
           (unsigned long long)(after.thread_cleanups - before.thread_cleanups));
     CHECK(atomic_load(&s.late_ran), "%s: the late key destructor ran\n", name);
     CHECK(s.late.cleanups == 1 && s.late.inits == 1 && s.late.state == DEMO_THREAD_TORN_DOWN,
-          "%s: in the last destructor round cleanup had run once (state %d, inits %u, cleanups %u)\n",
-          name, s.late.state, s.late.inits, s.late.cleanups);
+          "%s: in the last destructor round cleanup had run once (state %d, inits %u, cleanups %u)\n", name,
+          s.late.state, s.late.inits, s.late.cleanups);
     CHECK(s.late_mallocs == 1 && s.late_after_cleanup == 2,
-          "%s: malloc+free after cleanup reached the allocator (mallocs %llu, after-cleanup calls %llu)\n",
-          name, (unsigned long long)s.late_mallocs, (unsigned long long)s.late_after_cleanup);
+          "%s: malloc+free after cleanup reached the allocator (mallocs %llu, after-cleanup calls %llu)\n", name,
+          (unsigned long long)s.late_mallocs, (unsigned long long)s.late_after_cleanup);
     CHECK(after.unhooked_caches == before.unhooked_caches, "%s: no allocation before init\n", name);
 }
 
@@ -199,8 +202,7 @@ static void switch_over(void) {
     struct alloc8_demo_stats b = snap();
     CHECK(b.locks_elided - a.locks_elided >= 8 && b.locks_taken == a.locks_taken,
           "single-threaded: locks elided (+%llu), none taken (+%llu)\n",
-          (unsigned long long)(b.locks_elided - a.locks_elided),
-          (unsigned long long)(b.locks_taken - a.locks_taken));
+          (unsigned long long)(b.locks_elided - a.locks_elided), (unsigned long long)(b.locks_taken - a.locks_taken));
     run_case("first thread (return)", BY_RETURN, 0, 0);
     struct alloc8_demo_stats c = snap();
     for (int i = 0; i < 4; i++)
@@ -209,8 +211,7 @@ static void switch_over(void) {
     CHECK(c.threads_created == 1, "created_flag is 1 after the first pthread_create\n");
     CHECK(d.locks_taken - c.locks_taken >= 8 && d.locks_elided == c.locks_elided,
           "multi-threaded: locks taken (+%llu), none elided (+%llu)\n",
-          (unsigned long long)(d.locks_taken - c.locks_taken),
-          (unsigned long long)(d.locks_elided - c.locks_elided));
+          (unsigned long long)(d.locks_taken - c.locks_taken), (unsigned long long)(d.locks_elided - c.locks_elided));
 }
 
 static void case_paths(void) {
@@ -266,11 +267,11 @@ static void case_churn(void) {
     CHECK(atomic_load(&churn_bad) == 0, "every thread saw its init before its start routine (%d did not)\n",
           atomic_load(&churn_bad));
     CHECK(caches == (uint64_t)created && fresh <= 2 * CHURN_BATCH,
-          "caches are recycled: %llu handed out, only %llu new (bounded footprint)\n",
-          (unsigned long long)caches, (unsigned long long)fresh);
+          "caches are recycled: %llu handed out, only %llu new (bounded footprint)\n", (unsigned long long)caches,
+          (unsigned long long)fresh);
     CHECK(after.unhooked_caches == before.unhooked_caches, "no thread allocated before its init\n");
-    printf("churn: %d threads, %llu inits, %llu cleanups, %llu new caches\n", created,
-           (unsigned long long)inits, (unsigned long long)cleanups, (unsigned long long)fresh);
+    printf("churn: %d threads, %llu inits, %llu cleanups, %llu new caches\n", created, (unsigned long long)inits,
+           (unsigned long long)cleanups, (unsigned long long)fresh);
 }
 
 /* ---- SIGEV_THREAD timers: threads created inside glibc, not through pthread_create ----------- */
@@ -386,14 +387,12 @@ static void case_absent(void) {
     struct absent_seen seen;
     pthread_t t;
     void *result = NULL;
-    CHECK(pthread_create(&t, NULL, absent_body, &seen) == 0 && pthread_join(t, &result) == 0 &&
-              result == (void *)7,
+    CHECK(pthread_create(&t, NULL, absent_body, &seen) == 0 && pthread_join(t, &result) == 0 && result == (void *)7,
           "pthread_create and join work\n");
     struct alloc8_demo_stats after = snap();
     CHECK(seen.thread.inits == 0 && seen.thread.state == DEMO_THREAD_NO_CACHE, "no init hook ran in the thread\n");
     CHECK(after.thread_inits == 0 && after.thread_cleanups == 0, "no hook was ever called\n");
-    CHECK(after.unhooked_caches - before.unhooked_caches == 1,
-          "the allocator managed the thread's cache itself\n");
+    CHECK(after.unhooked_caches - before.unhooked_caches == 1, "the allocator managed the thread's cache itself\n");
     CHECK(seen.created_flag == 1, "created_flag was set before the thread ran, with no hooks present\n");
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pthread_create as binaries linked against glibc before 2.34 reference it: pthread_create@GLIBC_2.2.5
  * (on x86_64). The interposer's unversioned definition must catch this reference too. */
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Threads that existed before the allocator's library was loaded: this program starts threads,
  * then dlopens libdemo_prefixed.so (prefixed mode, thread hooks on) with RTLD_LOCAL, and the
  * threads allocate through its demo_malloc. Each must get init exactly once, lazily, before that
@@ -68,9 +69,8 @@ int main(int argc, char **argv) {
               "thread %d: init ran lazily, once, before its first allocation (state %d, inits %u)\n", i,
               after_alloc[i].state, after_alloc[i].inits);
     }
-    CHECK(s.thread_inits == THREADS && s.thread_cleanups == THREADS,
-          "init == cleanup == %d threads (got %llu, %llu)\n", THREADS,
-          (unsigned long long)s.thread_inits, (unsigned long long)s.thread_cleanups);
+    CHECK(s.thread_inits == THREADS && s.thread_cleanups == THREADS, "init == cleanup == %d threads (got %llu, %llu)\n",
+          THREADS, (unsigned long long)s.thread_inits, (unsigned long long)s.thread_cleanups);
     CHECK(s.unhooked_caches == 0, "no thread allocated before its init\n");
     CHECK(s.threads_created == 1, "the lazily initialised threads set created_flag\n");
     return check_report("thread_preexisting");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dlopen of a prefixed interposer whose allocator sources hold 64 KiB of thread-local storage
  * (alloc/big_tls.c). "loads": the library loads, its allocator serves blocks in the main thread
  * and a new one, and each thread has its own area (built with TLS_MODEL global-dynamic, or with the
@@ -48,8 +49,8 @@ int main(int argc, char **argv) {
     void *lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
     if (strcmp(argv[2], "refused") == 0) {
         const char *why = lib == NULL ? dlerror() : "";
-        CHECK(lib == NULL && strstr(why, "static TLS") != NULL,
-              "the library is refused for want of static TLS (%s)\n", lib == NULL ? why : "it loaded");
+        CHECK(lib == NULL && strstr(why, "static TLS") != NULL, "the library is refused for want of static TLS (%s)\n",
+              lib == NULL ? why : "it loaded");
         return check_report("tls_dlopen refused");
     }
     CHECK(lib != NULL, "the library loads with dlopen (%s)\n", lib == NULL ? dlerror() : "ok");
@@ -72,8 +73,8 @@ int main(int argc, char **argv) {
     CHECK(pthread_create(&thread, NULL, use_library, &thread_marked) == 0 && pthread_join(thread, NULL) == 0,
           "a thread uses the library\n");
     stats(&after);
-    CHECK(main_marked == 2 && thread_marked == 2, "each thread has its own thread-local area (%zu, %zu)\n",
-          main_marked, thread_marked);
+    CHECK(main_marked == 2 && thread_marked == 2, "each thread has its own thread-local area (%zu, %zu)\n", main_marked,
+          thread_marked);
     CHECK(after.malloc_calls - before.malloc_calls >= 2 && after.free_calls - before.free_calls >= 2,
           "the library's allocator served both threads\n");
     return check_report("tls_dlopen");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // A C++ module that a C program loads with dlopen (tests/linux/cxx_dlopen.c): it installs a
 // throwing new_handler and asks for an impossible allocation. Returns how many times the handler
 // ran (1 when the glue called it), or -1 when std::bad_alloc was not caught.

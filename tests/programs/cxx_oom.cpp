@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // What a C++ program sees when operator new fails, through the interposer exactly as without it:
 // std::bad_alloc with no new_handler (item 3 of the glue's C++ contract, docs/spec.md), the
 // new_handler called by the nothrow forms too (a handler that releases an emergency reserve makes
@@ -21,7 +22,9 @@ void *reserve;
 int handler_calls;
 
 // The emergency reserve: a block malloc'd now and freed by the handler when memory runs out.
-void take_reserve() { reserve = std::malloc(reserve_size); }
+void take_reserve() {
+    reserve = std::malloc(reserve_size);
+}
 void release_reserve() {
     handler_calls++;
     std::free(reserve);
@@ -49,7 +52,8 @@ bool limit_address_space(std::size_t room) {
     return setrlimit(RLIMIT_AS, &r) == 0;
 }
 
-template <class F, class D> void expect_reserve_used(const char *what, F allocate, D release) {
+template <class F, class D>
+void expect_reserve_used(const char *what, F allocate, D release) {
     take_reserve();
     handler_calls = 0;
     std::set_new_handler(release_reserve);
@@ -79,6 +83,9 @@ int main(int argc, char **argv) {
     // 3: no handler: std::bad_alloc, from every throwing form
     volatile std::size_t huge = SIZE_MAX / 4;
     int caught = 0;
+    // not formatted: one form a line; clang-format 14 would break after `expect_reserve_used(` (a lambda that is
+    // not the last argument) and write `nullptr &&handler_calls` (taking && for an rvalue reference)
+    // clang-format off
     try { (void)::operator new(huge); } catch (const std::bad_alloc &) { caught++; }
     try { (void)::operator new[](huge); } catch (const std::bad_alloc &) { caught++; }
     try { (void)::operator new(huge, al); } catch (const std::bad_alloc &) { caught++; }
@@ -113,6 +120,7 @@ int main(int argc, char **argv) {
     std::set_new_handler(uninstalling_handler);
     CHECK(::operator new(huge, nt) == nullptr && handler_calls == 3,
           "new(nothrow) whose handler uninstalls itself: nullptr after one call\n");
+    // clang-format on
     std::set_new_handler(nullptr);
 
     alloc8_demo_stats after = alloc8_test_snapshot(stats);

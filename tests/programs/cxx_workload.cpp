@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // A C++ workload with deterministic output, run with and without the interposer by realprog.sh:
 // 4 threads churning vectors, maps, unordered_maps, strings and over-aligned objects.
 #include <cstdint>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Python threads under LD_PRELOAD of liballoc8demo.so: each thread reads the demo allocator's
 per-thread view (through ctypes) as the first thing its target does. init must have run exactly
 once, and cleanup not yet; after the joins, the global counts must show one init per thread."""

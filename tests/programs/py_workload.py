@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A Python workload with deterministic output, run with and without the interposer."""
 import json
 import threading

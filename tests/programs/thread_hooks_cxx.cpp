@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Thread hooks seen from C++ (run under LD_PRELOAD of liballoc8demo.so with --alloc8):
 // std::thread runs init before the thread's function; a thread_local object's destructor runs
 // BEFORE the cleanup hook (glibc runs C++ thread_local destructors before key destructors, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test helpers for GC survival: objects that count their own finalisation, and a way to leave no
  * stray references to them on the stack. */
 #ifndef ALLOC8_TEST_GC_UTIL_H

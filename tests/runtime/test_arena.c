@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The arena on its own (root strategy `none`, no GC needed): any power-of-two alignment on every
  * path, chunk growth, dedicated chunks above the threshold, reset zeroes what was used and reuses
  * every chunk, owns, the last block given back, the limit, and a clear error for every bad
@@ -63,8 +64,7 @@ static void alignment_on_every_path(void) {
 }
 
 static void growth_reset_and_reuse(void) {
-    alloc8_arena_options o = {.chunk_size = 1024, .max_chunk_size = 8192, .growth = 2,
-                              .roots = ALLOC8_ROOTS_NONE};
+    alloc8_arena_options o = {.chunk_size = 1024, .max_chunk_size = 8192, .growth = 2, .roots = ALLOC8_ROOTS_NONE};
     alloc8_allocator *a = alloc8_arena_create(&o);
     CHECK(a != NULL, "arena created\n");
     if (!a)
@@ -129,8 +129,8 @@ static void errors_and_limits(void) {
           "alignment 24: %s\n", alloc8_last_error());
     CHECK(alloc8_alloc(a, 16, 0) == NULL && has(alloc8_last_error(), "alignment 0"), "alignment 0: %s\n",
           alloc8_last_error());
-    CHECK(alloc8_alloc(a, SIZE_MAX - 4, 16) == NULL && has(alloc8_last_error(), "overflows"),
-          "size overflow: %s\n", alloc8_last_error());
+    CHECK(alloc8_alloc(a, SIZE_MAX - 4, 16) == NULL && has(alloc8_last_error(), "overflows"), "size overflow: %s\n",
+          alloc8_last_error());
     CHECK(alloc8_alloc(a, SIZE_MAX / 2, 16) == NULL && has(alloc8_last_error(), "limit of 8192 bytes"),
           "a request above the limit: %s\n", alloc8_last_error());
     int served = 0;
@@ -178,8 +178,8 @@ static void registry(void) {
 int main(void) {
     CHECK(alloc8_last_error()[0] == '\0', "no error before anything failed\n");
     alloc8_allocator *d = alloc8_arena_create(NULL);
-    CHECK(d != NULL && alloc8_arena_roots(d) == (alloc8_gc_available() ? ALLOC8_ROOTS_PUSH_CALLBACK
-                                                                                : ALLOC8_ROOTS_NONE),
+    CHECK(d != NULL &&
+              alloc8_arena_roots(d) == (alloc8_gc_available() ? ALLOC8_ROOTS_PUSH_CALLBACK : ALLOC8_ROOTS_NONE),
           "the default arena uses %s\n", alloc8_roots_name(alloc8_arena_roots(d)));
     if (d)
         alloc8_destroy(d);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Arenas on many threads under GC pressure: 6 plain pthreads (not GC_pthread_create) each make
  * their own arena (default strategy), which registers the thread with the GC. Every round a thread
  * puts pointers to fresh GC objects only into its arena, allocates garbage so collections run

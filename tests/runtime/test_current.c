@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The runtime's allocator interface and current-allocator stack, with the counting allocator:
  * new threads start with none; push returns the previous one; pop restores it and refuses a
  * mismatched pop; the scoped helper restores the outer allocator; the counting allocator counts
@@ -56,8 +57,8 @@ int main(void) {
     void *blocks[5];
     for (int i = 0; i < 5; i++) {
         blocks[i] = alloc8_alloc(outer, 100, alignments[i]);
-        CHECK(blocks[i] != NULL && ((uintptr_t)blocks[i] & (alignments[i] - 1)) == 0,
-              "alloc(100, %zu) is aligned\n", alignments[i]);
+        CHECK(blocks[i] != NULL && ((uintptr_t)blocks[i] & (alignments[i] - 1)) == 0, "alloc(100, %zu) is aligned\n",
+              alignments[i]);
         memset(blocks[i], 0xab, 100);
     }
     CHECK(alloc8_alloc(outer, 10, 3) == NULL, "a non-power-of-two alignment is refused\n");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* GC objects referenced only from arena memory survive GC_gcollect() under every root strategy and
  * become collectable after reset; `none` does not keep them (why the strategies exist). The default
  * strategy handles 100,000 live chunks; add_roots stops with a clear error before the GC's root
@@ -43,16 +44,16 @@ static void survival(alloc8_roots strategy) {
     long lost = collect() - before;
     churn(20000);
     if (strategy == ALLOC8_ROOTS_NONE) {
-        CHECK(lost >= OBJECTS * 99 / 100, "%s: the GC does not see the arena: %ld of %d objects collected\n",
-              name, lost, OBJECTS);
+        CHECK(lost >= OBJECTS * 99 / 100, "%s: the GC does not see the arena: %ld of %d objects collected\n", name,
+              lost, OBJECTS);
     } else {
         CHECK(lost == 0, "%s: no object referenced from the arena was collected (lost %ld)\n", name, lost);
         CHECK(intact(slots, OBJECTS) == OBJECTS, "%s: every object is intact after collection and churn\n", name);
         before = collect();
         alloc8_reset(a);
         long freed = collect() - before;
-        CHECK(freed >= OBJECTS * 99 / 100, "%s: after reset %ld of %d objects became collectable\n", name,
-              freed, OBJECTS);
+        CHECK(freed >= OBJECTS * 99 / 100, "%s: after reset %ld of %d objects became collectable\n", name, freed,
+              OBJECTS);
     }
     alloc8_destroy(a);
 }
@@ -120,8 +121,7 @@ static void add_roots_limit(void) {
     alloc8_destroy(a);
     CHECK(alloc8_alloc(b, 200, 16) != NULL, "destroying an arena gives its root slots back\n");
     alloc8_destroy(b);
-    CHECK(collect() >= 0, "the GC still works after registering and removing %d root ranges\n",
-          ALLOC8_ADD_ROOTS_MAX);
+    CHECK(collect() >= 0, "the GC still works after registering and removing %d root ranges\n", ALLOC8_ADD_ROOTS_MAX);
 
     /* The reason for the limit: the seed's one GC_add_roots per chunk, unbounded, aborts. */
     pid_t child = fork();

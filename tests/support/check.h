@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The test harness of every C and C++ test program (Linux and Windows): header-only, and free of
  * any allocator's header, so that programs built without the demo allocator include it too.
  *   CHECK(condition, printf-style message)  counts the check; when the condition is false prints
@@ -19,14 +20,14 @@ static std::atomic<int> check_failures{0}, check_count{0};
 static _Atomic int check_failures, check_count;
 #endif
 
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        check_count++;                                                                             \
-        if (!(cond)) {                                                                             \
-            printf("FAIL: " __VA_ARGS__);                                                          \
-            printf("  [%s, %s:%d]\n", #cond, __FILE__, __LINE__);                                  \
-            check_failures++;                                                                      \
-        }                                                                                          \
+#define CHECK(cond, ...)                                                                                               \
+    do {                                                                                                               \
+        check_count++;                                                                                                 \
+        if (!(cond)) {                                                                                                 \
+            printf("FAIL: " __VA_ARGS__);                                                                              \
+            printf("  [%s, %s:%d]\n", #cond, __FILE__, __LINE__);                                                      \
+            check_failures++;                                                                                          \
+        }                                                                                                              \
     } while (0)
 
 /* How much `field` of a counters struct grew from the snapshot `before` to `after`. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by the compile checks (tests/linux/compile_matrix.sh, tests/platform/macos/compile.sh):
 # independent compiles are queued, then run $(nproc) at a time. A failed compile leaves its
 # command and diagnostics in $work/fail/<index>; they are printed once the pool has drained, so

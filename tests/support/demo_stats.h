@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The demo allocator's counters, read by a test program (header-only, C and C++). The structs come
  * from the demo allocator's own header (examples/demo_allocator/demo_allocator.h, which must be on
  * the include path); the functions are found at run time, so that the program links to no
@@ -30,7 +31,8 @@ static void (*thread_get)(struct alloc8_demo_thread *);
 /* Finds the counters in `module`; 0 (with a message) when it does not export them. */
 static inline int counters_from(HMODULE module, const char *name) {
     stats_get = (void (*)(struct alloc8_demo_stats *))(void (*)(void))GetProcAddress(module, "alloc8_demo_stats_get");
-    thread_get = (void (*)(struct alloc8_demo_thread *))(void (*)(void))GetProcAddress(module, "alloc8_demo_thread_get");
+    thread_get =
+        (void (*)(struct alloc8_demo_thread *))(void (*)(void))GetProcAddress(module, "alloc8_demo_thread_get");
     if (stats_get == NULL || thread_get == NULL) {
         printf("FAIL: %s does not export the demo allocator's counters\n", name);
         return 0;

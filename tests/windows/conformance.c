@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The C runtime's allocation API, Windows flavour, checked through the generated interposer in
  * either of its modes; run under Wine by run_wine.sh (docs/platforms.md).
  *
@@ -244,7 +245,8 @@ static void test_aligned(void) {
     errno = 0;
     CHECK(_aligned_recalloc(z, SIZE_MAX / 2, 3, 64) == NULL && errno == ENOMEM, "_aligned_recalloc overflow: ENOMEM");
     unsigned char *zo = _aligned_offset_recalloc(NULL, 4, 50, 128, 8);
-    CHECK(zo != NULL && is_aligned(zo + 8, 128) && all_equal(zo, 200, 0), "_aligned_offset_recalloc(NULL, 4, 50, 128, 8)");
+    CHECK(zo != NULL && is_aligned(zo + 8, 128) && all_equal(zo, 200, 0),
+          "_aligned_offset_recalloc(NULL, 4, 50, 128, 8)");
     _aligned_free(zo);
     _aligned_free(z);
     after = snap();

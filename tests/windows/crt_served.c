@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The generated Windows DLL, loaded into a running program with LoadLibrary, takes over the C
  * runtime's allocation functions and calls the thread hooks; run under Wine by run_wine.sh.
  *
@@ -34,7 +35,7 @@ static struct alloc8_demo_thread early_seen_before, early_seen_after;
 
 static DWORD WINAPI early_thread(void *arg) {
     (void)arg;
-    SetEvent(running_event); /* it has started: the loader will not attach it to the DLL */
+    SetEvent(running_event);                 /* it has started: the loader will not attach it to the DLL */
     WaitForSingleObject(go_event, INFINITE); /* the DLL is loaded meanwhile */
     early_seen_before = me();
     free(malloc(40));
@@ -132,10 +133,12 @@ static void test_served(void) {
         CHECK(a != NULL && (uintptr_t)a % alignments[i] == 0, "_aligned_malloc(1000, %zu) is aligned", alignments[i]);
         memset(a, 3, 1000);
         a = _aligned_realloc(a, 3000, alignments[i]);
-        CHECK(a != NULL && (uintptr_t)a % alignments[i] == 0 && a[999] == 3, "_aligned_realloc keeps alignment and contents");
+        CHECK(a != NULL && (uintptr_t)a % alignments[i] == 0 && a[999] == 3,
+              "_aligned_realloc keeps alignment and contents");
         _aligned_free(a);
         char *o = _aligned_offset_malloc(200, alignments[i], 8);
-        CHECK(o != NULL && (uintptr_t)(o + 8) % alignments[i] == 0, "_aligned_offset_malloc(200, %zu, 8)", alignments[i]);
+        CHECK(o != NULL && (uintptr_t)(o + 8) % alignments[i] == 0, "_aligned_offset_malloc(200, %zu, 8)",
+              alignments[i]);
         _aligned_free(o);
     }
     errno = 0;
@@ -197,7 +200,8 @@ static void test_later_module(const char *path) {
 static HMODULE ucrt_module;
 
 static void test_ucrt_module(void) {
-    unsigned (*exercise)(void) = (unsigned (*)(void))(void (*)(void))GetProcAddress(ucrt_module, "ucrt_module_exercise");
+    unsigned (*exercise)(void) =
+        (unsigned (*)(void))(void (*)(void))GetProcAddress(ucrt_module, "ucrt_module_exercise");
     struct alloc8_demo_stats before = snap();
     unsigned failed = exercise();
     struct alloc8_demo_stats after = snap();
@@ -240,8 +244,7 @@ int main(int argc, char **argv) {
     SetEvent(go_event);
     WaitForSingleObject(early, INFINITE);
     CloseHandle(early);
-    CHECK(early_seen_before.inits == 0 && early_seen_after.state == DEMO_THREAD_HOOKED &&
-              early_seen_after.inits == 1,
+    CHECK(early_seen_before.inits == 0 && early_seen_after.state == DEMO_THREAD_HOOKED && early_seen_after.inits == 1,
           "a thread older than the DLL ran init lazily, at its first allocation (inits %u -> %u, state %d)",
           early_seen_before.inits, early_seen_after.inits, early_seen_after.state);
     CHECK(early_seen_after.cleanups == 0, "... and no cleanup before it ended");

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Cross-compile the demo allocator's Windows interposer from spec/allocator.yaml with mingw-w64, and
 # run the Windows tests under Wine (docs/platforms.md says what this does and does not prove).
 # Usage: run_wine.sh <step> <repo root> <python with jinja2+yaml> <dir>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The alloc8 runtime (liballoc8rt.a) built for Windows by the project's top level with the mingw-w64
  * toolchain file, run under Wine by run_wine.sh (step toplevel; docs/platforms.md): without the GC
  * arenas get the `none` strategy; arena, counting allocator and registry serve and own their
@@ -39,8 +40,8 @@ static void arena_serves(void) {
     }
     alloc8_allocator_stats stats;
     alloc8_stats(arena, &stats);
-    CHECK(bad == 0 && stats.allocations == BLOCKS, "%d of %d arena blocks bad, %llu allocations counted", bad,
-          BLOCKS, (unsigned long long)stats.allocations);
+    CHECK(bad == 0 && stats.allocations == BLOCKS, "%d of %d arena blocks bad, %llu allocations counted", bad, BLOCKS,
+          (unsigned long long)stats.allocations);
     alloc8_reset(arena);
     alloc8_stats(arena, &stats);
     CHECK(stats.resets == 1 && stats.bytes_used == 0, "reset: %llu resets, %llu bytes used",

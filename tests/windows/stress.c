@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Multi-threaded stress with cross-thread frees through the patched C runtime, run under Wine by
  * run_wine.sh: producer threads (CreateThread) allocate blocks of varied sizes and alignments,
  * fill them with a pattern and hand them over a locked queue to consumer threads
@@ -89,8 +90,8 @@ static unsigned __stdcall consumer(void *arg) {
     while ((block = take(&aligned)) != NULL) {
         size_t size = 0;
         memcpy(&size, block + 1, sizeof size);
-        if (size < 16 || block[0] != (unsigned char)size ||
-            block[size - 1] != (unsigned char)(size >> 3) || (aligned && (uintptr_t)block % 128 != 0))
+        if (size < 16 || block[0] != (unsigned char)size || block[size - 1] != (unsigned char)(size >> 3) ||
+            (aligned && (uintptr_t)block % 128 != 0))
             InterlockedIncrement(&corrupt);
         if (aligned)
             _aligned_free(block);

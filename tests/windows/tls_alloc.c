@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An allocator written the way an author outside alloc8 writes one, with its per-thread state in a
  * C thread-local (`__thread`: emulated TLS on mingw-w64, which allocates through the C runtime the
  * first time each thread touches it, and frees it again as the thread ends). It is the backend of
@@ -22,11 +23,11 @@ enum { MIN_SHIFT = 4, MAX_SHIFT = 20, CLASSES = MAX_SHIFT - MIN_SHIFT + 1, SPAN_
 #define SPAN ((size_t)1 << SPAN_SHIFT)
 #define CLASS_SIZE(c) ((size_t)1 << ((c) + MIN_SHIFT))
 
-static char *_Atomic region;                       /* REGION_SIZE bytes, aligned to 1 MiB */
+static char *_Atomic region;                         /* REGION_SIZE bytes, aligned to 1 MiB */
 static unsigned char span_class[REGION_SIZE / SPAN]; /* class + 1 of each span in use, 0 if none */
-static SRWLOCK lock = SRWLOCK_INIT;                /* the fields below */
-static size_t carved;                              /* bytes of the region handed to classes */
-static void *central[CLASSES];                     /* free blocks, linked through their first word */
+static SRWLOCK lock = SRWLOCK_INIT;                  /* the fields below */
+static size_t carved;                                /* bytes of the region handed to classes */
+static void *central[CLASSES];                       /* free blocks, linked through their first word */
 
 static atomic_ullong n_malloc, n_free, n_inits, n_cleanups, n_cached;
 

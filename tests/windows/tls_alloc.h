@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tls_alloc.c: the entry points tls_alloc.yaml binds, and the counters tls_threads.c reads. */
 #ifndef TLS_ALLOC_H
 #define TLS_ALLOC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A program that starts threads under tls_alloc.c, an allocator whose per-thread state is a C
  * thread-local (mingw-w64's emulated TLS), with its thread hooks: run by run_wine.sh (step tls)
  * under Wine (docs/platforms.md).
@@ -192,8 +193,8 @@ int main(int argc, char **argv) {
         CHECK(mallocs >= (unsigned long long)THREADS * ROUNDS && frees == mallocs,
               "wave %d: the allocator handed out %llu blocks and took back %llu (want at least %d, balanced)", wave,
               mallocs, frees, THREADS * ROUNDS);
-        CHECK(after.blocks_returned > before.blocks_returned,
-              "wave %d: the cleanups handed no cached block back", wave);
+        CHECK(after.blocks_returned > before.blocks_returned, "wave %d: the cleanups handed no cached block back",
+              wave);
     }
     CHECK(not_initialised == 0, "%ld threads did not see their init before their start routine", not_initialised);
     CHECK(not_owned == 0, "%ld blocks in threads were not the allocator's", not_owned);

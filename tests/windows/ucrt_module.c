@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A DLL that imports its allocation functions from the Universal CRT (ucrtbase.dll), built without
  * mingw-w64's own C runtime (-nostdlib, linked with libucrtbase.a). crt_served.exe loads it before
  * the interposer DLL, so it is one of the modules patched when the interposer is loaded, and calls

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* alloc8 runtime: the allocator interface. Any allocator (an arena, a counting wrapper, a user's
  * own) is a struct whose first member points at a table of these functions; the heap dispatch
  * calls them through the thread's current allocator (alloc8/current.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* alloc8 runtime: the arena, a chunked bump allocator behind the allocator interface.
  *
  *   alloc8_allocator *arena = alloc8_arena_create(NULL);      (defaults)

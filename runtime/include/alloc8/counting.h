@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* alloc8 runtime: a counting allocator over the system allocator. An example of the interface
  * and a test aid: its stats count every call, and it owns exactly the blocks it handed out. It
  * registers itself (alloc8/registry.h), so its blocks are freed by owner. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* alloc8 runtime: the thread's current allocator. New threads start with none (NULL), which the
  * heap dispatch treats as "use the fallback" (the GC, the system, ...). */
 #ifndef ALLOC8_CURRENT_H
@@ -40,8 +41,8 @@ static inline void alloc8_scope_leave(struct alloc8_scope *scope) {
     (void)alloc8_pop(scope->allocator, scope->previous);
     scope->open = 0;
 }
-#define ALLOC8_WITH_ALLOCATOR(a)                                                                    \
-    for (struct alloc8_scope alloc8_scope_ = alloc8_scope_enter(a); alloc8_scope_.open;              \
+#define ALLOC8_WITH_ALLOCATOR(a)                                                                                       \
+    for (struct alloc8_scope alloc8_scope_ = alloc8_scope_enter(a); alloc8_scope_.open;                                \
          alloc8_scope_leave(&alloc8_scope_))
 
 #ifdef __cplusplus

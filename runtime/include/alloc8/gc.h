@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* alloc8 runtime: the Boehm GC side. A thread whose stack or arena may hold the only reference
  * to a GC object must be registered with the GC; these make that automatic and idempotent. */
 #ifndef ALLOC8_GC_H

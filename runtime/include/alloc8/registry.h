@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* alloc8 runtime: the registry of live allocators, so a block is freed by the allocator that owns
  * it, whichever allocator is current. Arenas and counting allocators register themselves; an
  * allocator of your own registers after creating itself and unregisters before it is destroyed

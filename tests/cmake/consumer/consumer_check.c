@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Run under LD_PRELOAD of the consumer's libtinyalloc.so: its allocator must serve malloc. */
 #define _GNU_SOURCE
 #include <dlfcn.h>

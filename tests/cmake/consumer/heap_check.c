@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The consumer's generated heap with the installed runtime: an arena serves inside its scope, the
  * system outside it, and frees go to the owner. Exit status 0 when all of that holds. */
 #include "alloc8/arena.h"

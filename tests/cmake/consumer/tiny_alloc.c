@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A deliberately tiny allocator: one mmap per block, with the block's size stored in front of it.
  * It counts its calls so that the consumer test can prove it served a program. */
 #define _GNU_SOURCE
@@ -8,7 +9,9 @@
 
 static _Atomic unsigned long tiny_calls;
 
-__attribute__((visibility("default"))) unsigned long tiny_alloc_calls(void) { return tiny_calls; }
+__attribute__((visibility("default"))) unsigned long tiny_alloc_calls(void) {
+    return tiny_calls;
+}
 
 void *tiny_aligned(size_t size, size_t alignment) {
     atomic_fetch_add(&tiny_calls, 1);
@@ -29,7 +32,9 @@ void *tiny_aligned(size_t size, size_t alignment) {
     return (void *)user;
 }
 
-void *tiny_malloc(size_t size) { return tiny_aligned(size, 16); }
+void *tiny_malloc(size_t size) {
+    return tiny_aligned(size, 16);
+}
 
 void tiny_free(void *ptr) {
     if (ptr != NULL) {
@@ -38,4 +43,6 @@ void tiny_free(void *ptr) {
     }
 }
 
-size_t tiny_usable_size(void *ptr) { return ((size_t *)ptr)[-1]; }
+size_t tiny_usable_size(void *ptr) {
+    return ((size_t *)ptr)[-1];
+}

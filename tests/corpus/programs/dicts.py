@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Corpus: Python with threads, json and large dicts; deterministic output."""
 import json
 import threading

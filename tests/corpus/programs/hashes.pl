@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Corpus: a hash-heavy Perl program; deterministic output.
 use strict;
 use warnings;

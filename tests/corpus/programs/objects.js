@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Corpus: an allocation-heavy Node.js program (objects, maps, strings, JSON, Buffers); deterministic.
 'use strict';
 const byName = new Map();

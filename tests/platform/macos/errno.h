@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Minimal errno for compile checks only: as Libc's errno.h and xnu's sys/errno.h (errno is the
    thread's slot returned by __error(); EAGAIN is 35 on macOS). Not Apple's text. */
 #ifndef ALLOC8_TEST_ERRNO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Minimal pthread declarations for compile checks only, with the types and layouts of
    libpthread-539 include/pthread/pthread.h and include/sys/_pthread/_pthread_types.h (LP64).
    Not Apple's text: written for alloc8's tests. */
@@ -15,10 +16,12 @@ typedef struct _opaque_pthread_once_t {
 } pthread_once_t;
 typedef unsigned long pthread_key_t;
 
+/* not formatted: clang-format 14 takes a macro's braced initialiser for a block */
+/* clang-format off */
 #define PTHREAD_ONCE_INIT {0x30B1BCBA, {0}}
+/* clang-format on */
 
-int pthread_create(pthread_t *__restrict, const pthread_attr_t *__restrict, void *(*)(void *),
-                   void *__restrict);
+int pthread_create(pthread_t *__restrict, const pthread_attr_t *__restrict, void *(*)(void *), void *__restrict);
 int pthread_key_create(pthread_key_t *, void (*)(void *));
 void *pthread_getspecific(pthread_key_t);
 int pthread_setspecific(pthread_key_t, const void *);

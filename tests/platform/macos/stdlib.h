@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Minimal stdlib for compile checks only (Libc include/stdlib.h). Not Apple's text. */
 #ifndef ALLOC8_TEST_STDLIB_H
 #define ALLOC8_TEST_STDLIB_H

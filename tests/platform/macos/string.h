@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Minimal string.h for compile checks only (Libc include/string.h). Not Apple's text. */
 #ifndef ALLOC8_TEST_STRING_H
 #define ALLOC8_TEST_STRING_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Minimal unistd.h for compile checks only (Libc include/unistd.h, xnu sys/unistd.h: _SC_PAGESIZE
    is 29 on macOS). Not Apple's text. */
 #ifndef ALLOC8_TEST_UNISTD_H

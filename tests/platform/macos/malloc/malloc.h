@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Minimal declarations of libmalloc's public zone interface, for compile checks only.
    Matches libmalloc-792.1.1 include/malloc/malloc.h (field order and types of malloc_zone_t and
    malloc_introspection_t; the version each field appears in is noted), with the Mach types of
@@ -39,18 +40,18 @@ typedef struct _malloc_zone_t {
     void (*batch_free)(struct _malloc_zone_t *zone, void **to_be_freed, unsigned num_to_be_freed);
     struct malloc_introspection_t *introspect;
     unsigned version;
-    void *(*memalign)(struct _malloc_zone_t *zone, size_t alignment, size_t size);                 /* 5 */
-    void (*free_definite_size)(struct _malloc_zone_t *zone, void *ptr, size_t size);              /* 6 */
-    size_t (*pressure_relief)(struct _malloc_zone_t *zone, size_t goal);                          /* 8 */
-    boolean_t (*claimed_address)(struct _malloc_zone_t *zone, void *ptr);                         /* 10 */
-    void (*try_free_default)(struct _malloc_zone_t *zone, void *ptr);                             /* 13 */
+    void *(*memalign)(struct _malloc_zone_t *zone, size_t alignment, size_t size);                          /* 5 */
+    void (*free_definite_size)(struct _malloc_zone_t *zone, void *ptr, size_t size);                        /* 6 */
+    size_t (*pressure_relief)(struct _malloc_zone_t *zone, size_t goal);                                    /* 8 */
+    boolean_t (*claimed_address)(struct _malloc_zone_t *zone, void *ptr);                                   /* 10 */
+    void (*try_free_default)(struct _malloc_zone_t *zone, void *ptr);                                       /* 13 */
     void *(*malloc_with_options)(struct _malloc_zone_t *zone, size_t align, size_t size, uint64_t options); /* 15 */
-    void *(*malloc_type_malloc)(struct _malloc_zone_t *zone, size_t size, malloc_type_id_t type_id); /* 16 */
+    void *(*malloc_type_malloc)(struct _malloc_zone_t *zone, size_t size, malloc_type_id_t type_id);        /* 16 */
     void *(*malloc_type_calloc)(struct _malloc_zone_t *zone, size_t count, size_t size, malloc_type_id_t type_id);
     void *(*malloc_type_realloc)(struct _malloc_zone_t *zone, void *ptr, size_t size, malloc_type_id_t type_id);
     void *(*malloc_type_memalign)(struct _malloc_zone_t *zone, size_t alignment, size_t size, malloc_type_id_t type_id);
-    void *(*malloc_type_malloc_with_options)(struct _malloc_zone_t *zone, size_t align, size_t size,
-                                             uint64_t options, malloc_type_id_t type_id);
+    void *(*malloc_type_malloc_with_options)(struct _malloc_zone_t *zone, size_t align, size_t size, uint64_t options,
+                                             malloc_type_id_t type_id);
 } malloc_zone_t;
 
 extern malloc_zone_t *malloc_default_zone(void);
@@ -90,20 +91,21 @@ typedef struct malloc_introspection_t {
     void (*force_unlock)(malloc_zone_t *zone);
     void (*statistics)(malloc_zone_t *zone, malloc_statistics_t *stats);
     boolean_t (*zone_locked)(malloc_zone_t *zone);
-    boolean_t (*enable_discharge_checking)(malloc_zone_t *zone);                                /* 7 */
-    void (*disable_discharge_checking)(malloc_zone_t *zone);                                    /* 7 */
-    void (*discharge)(malloc_zone_t *zone, void *memory);                                       /* 7 */
+    boolean_t (*enable_discharge_checking)(malloc_zone_t *zone); /* 7 */
+    void (*disable_discharge_checking)(malloc_zone_t *zone);     /* 7 */
+    void (*discharge)(malloc_zone_t *zone, void *memory);        /* 7 */
 #ifdef __BLOCKS__
-    void (*enumerate_discharged_pointers)(malloc_zone_t *zone, void (^report_discharged)(void *memory, void *info)); /* 7 */
+    void (*enumerate_discharged_pointers)(malloc_zone_t *zone,
+                                          void (^report_discharged)(void *memory, void *info)); /* 7 */
 #else
     void *enumerate_unavailable_without_blocks;
 #endif
-    void (*reinit_lock)(malloc_zone_t *zone);                                                   /* 9 */
+    void (*reinit_lock)(malloc_zone_t *zone); /* 9 */
     void (*print_task)(task_t task, unsigned level, vm_address_t zone_address, memory_reader_t reader,
-                       print_task_printer_t printer);                                           /* 11 */
+                       print_task_printer_t printer); /* 11 */
     void (*task_statistics)(task_t task, vm_address_t zone_address, memory_reader_t reader,
-                            malloc_statistics_t *stats);                                        /* 12 */
-    unsigned zone_type;                                                                         /* 14 */
+                            malloc_statistics_t *stats); /* 12 */
+    unsigned zone_type;                                  /* 14 */
 } malloc_introspection_t;
 
 extern kern_return_t malloc_get_all_zones(task_t task, memory_reader_t reader, vm_address_t **addresses,

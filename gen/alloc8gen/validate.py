@@ -1,19 +1,19 @@
-"""The alloc8 spec format: validate a loaded spec and build the model the templates read.
+# SPDX-License-Identifier: MIT
+"""Validate a loaded spec and build its model (model.py); every refusal is a SpecError naming the
+line and what was expected.
 
 docs/spec.md is the user-facing description of everything checked here.
 """
 
 import hashlib
-import os
-from dataclasses import dataclass, field
 
-from . import exports, platforms as outputs, reserved, yamlsource
-from .errors import printable, shorten
+from . import exports, platforms as platform_table, reserved, yamlsource
+from .errors import shorten
+from .model import DERIVED_ARGS, SETS_ERRNO_EXCEPT_OVERSIZE, Entry, Guarantees, Heap, Spec, Threads
 from .yamlsource import kind_name
 from .roles import ROLES
 from .schema import Checker
 
-PLATFORMS = ("linux", "macos", "windows")
 MODES = ("interpose", "prefixed")
 ACTIVATIONS = ("runtime", "library", "build")
 FALLBACKS = ("gc", "system", "allocator")
@@ -22,194 +22,11 @@ EXHAUSTION = ("abort", "null")
 TOP_KEYS = ("name", "mode", "platforms", "prefix", "cxx", "entry", "guarantees", "bootstrap_size",
             "threads", "heap")
 GLUE_KEYS = ("mode", "prefix", "cxx", "guarantees", "bootstrap_size", "threads")  # need 'entry'
-# Files the glue for spec <name> may generate: <name>_<suffix>.c/.h (a heap may not take these names).
-GLUE_FILE_SUFFIXES = ("glue", "malloc", "bootstrap", "cxx", "threads", "zone", "macos")
 GUARANTEE_KEYS = ("alignment", "sets_errno", "free_preserves_errno", "free_accepts_null", "accepts_zero_size",
                   "alignment_by_size", "zeroed_from")
 THREAD_KEYS = ("init", "cleanup", "created_flag", "activation", "enabled", "lazy_init")
-# guarantees.sets_errno: entries set ENOMEM on every failure except requests over PTRDIFF_MAX bytes.
-SETS_ERRNO_EXCEPT_OVERSIZE = "except_oversize"
 HEAP_KEYS = ("name", "fallback", "alignment", "on_exhaustion", "cxx_header")
 ENTRY_FORM_KEYS = ("symbol", "args")
-
-
-# Argument forms beyond the canonical parameters (docs/spec.md, "entry"): name -> (C type, the
-# canonical parameters it stands for, C expression). Integer constants are passed as `int`.
-DERIVED_ARGS = {
-    "lg_alignment": ("int", ("alignment",), "(int)__builtin_ctzll(alignment)"),  # jemalloc MALLOCX_ALIGN
-    "total": ("size_t", ("count", "size"), "count * size"),  # calloc as one size (overflow checked first)
-}
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A role bound to one of the allocator's symbols."""
-    role: object      # roles.Role
-    symbol: str
-    order: tuple      # the symbol's arguments: canonical names, DERIVED_ARGS names or int constants
-
-    @property
-    def params(self):
-        """(C type, parameter name) of the allocator's function, in its own order."""
-        types = dict((n, t) for t, n in self.role.params)
-        out = []
-        for i, item in enumerate(self.order):
-            if isinstance(item, int):
-                out.append(("int", f"arg{i}"))
-            elif item in DERIVED_ARGS:
-                out.append((DERIVED_ARGS[item][0], item))
-            else:
-                out.append((types[item], item))
-        return tuple(out)
-
-    @property
-    def prototype(self):
-        """The C signature as a comparable tuple (return type, parameter types)."""
-        return (self.role.ret, tuple(t for t, _ in self.params))
-
-    @property
-    def decl(self):
-        """C prototype of the allocator's function."""
-        return self.declaration(self.symbol)
-
-    def declaration(self, name):
-        args = ", ".join(f"{t}{'' if t.endswith('*') else ' '}{n}" for t, n in self.params) or "void"
-        ret = self.role.ret
-        return f"{ret}{'' if ret.endswith('*') else ' '}{name}({args})"
-
-    @property
-    def call(self):
-        """A call of the allocator's function using the canonical parameter names."""
-        def expr(item):
-            if isinstance(item, int):
-                return str(item)
-            return DERIVED_ARGS[item][2] if item in DERIVED_ARGS else item
-        return f"{self.symbol}({', '.join(expr(i) for i in self.order)})"
-
-
-@dataclass(frozen=True)
-class Guarantees:
-    alignment: int = 16
-    sets_errno: object = False  # True, False or "except_oversize"
-    free_preserves_errno: bool = False
-    free_accepts_null: bool = False
-    accepts_zero_size: bool = True
-    alignment_by_size: bool = False
-    zeroed_from: int = 0  # blocks of at least this many bytes come zero-filled (0: none)
-
-    @property
-    def glue_sets_errno(self):
-        """Some failure gets errno = ENOMEM from the glue (alloc8_glue_enomem is needed)."""
-        return self.sets_errno is not True
-
-    @property
-    def checks_null(self):
-        """The glue sets errno = ENOMEM when an entry returns NULL."""
-        return self.sets_errno is False
-
-    @property
-    def refuses_oversize(self):
-        """The glue refuses requests over PTRDIFF_MAX bytes itself, before calling an entry."""
-        return self.sets_errno == SETS_ERRNO_EXCEPT_OVERSIZE
-
-
-@dataclass(frozen=True)
-class Threads:
-    init: str = None
-    cleanup: str = None
-    created_flag: str = None
-    activation: str = "runtime"
-    enabled: bool = True
-    lazy_init: bool = True  # false: hooks only in threads the wrappers start, no per-call check
-    line: int = 0
-
-    @property
-    def weak(self):
-        """runtime activation: the hooks are looked up as weak symbols and may be absent."""
-        return self.activation == "runtime"
-
-    @property
-    def default_on(self):
-        """Whether ALLOC8_THREAD_HOOKS defaults to 1 in the generated code."""
-        return self.activation == "runtime" or (self.activation == "build" and self.enabled)
-
-
-@dataclass(frozen=True)
-class Heap:
-    name: str
-    fallback: str = "gc"
-    alignment: int = 16
-    on_exhaustion: str = "abort"
-    cxx_header: bool = False
-    line: int = 0
-
-    FUNCTIONS = ("allocate", "allocate_norefs", "deallocate", "try_allocate", "try_allocate_norefs")
-
-    @property
-    def functions(self):
-        """The C functions the heap defines."""
-        return tuple(f"{self.name}_{f}" for f in self.FUNCTIONS)
-
-    @property
-    def macro(self):
-        """Prefix for the heap's macros (upper case)."""
-        return self.name.upper()
-
-
-@dataclass(frozen=True)
-class Spec:
-    path: str
-    sha256: str
-    name: str
-    mode: str
-    platforms: tuple
-    prefix: str
-    cxx: bool
-    entries: dict = field(hash=False)
-    guarantees: Guarantees = Guarantees()
-    bootstrap_size: int = 65536
-    threads: Threads = None
-    heap: Heap = None
-    kept: frozenset = frozenset()  # exported names left to the allocator (entries bound to them)
-
-    @property
-    def file_name(self):
-        """The spec's file name as written into generated headers and messages (no directories:
-        deterministic; characters that are not printable escaped)."""
-        return printable(os.path.basename(self.path))
-
-    @property
-    def glibc_serves(self):
-        """entry.malloc is glibc's own __libc_malloc (a passthrough): glibc's extras (mallopt,
-        mallinfo, malloc_trim, ...) describe and tune the allocator actually serving, so the glue
-        leaves them to glibc instead of answering them itself."""
-        return "malloc" in self.entries and self.entries["malloc"].symbol == "__libc_malloc"
-
-    @property
-    def libc_aliases(self):
-        """glibc's __libc_* names the glue defines (interpose mode), as (alias, target) pairs: not
-        the ones the allocator's entries are (kept), nor glibc's extras where glibc serves."""
-        if self.mode != "interpose":
-            return []
-        extras = ("mallinfo", "mallopt") if self.glibc_serves else ()
-        return [(alias, target) for alias, target in exports.LIBC_ALIASES
-                if alias not in self.kept and target not in extras]
-
-    @property
-    def self_checked(self):
-        """The malloc family's names the glue defines (interpose mode) whose calls from the
-        allocator's own code are checked at run time for an entry on the stack."""
-        if self.mode != "interpose":
-            return []
-        return [name for name in exports.MALLOC_API if name not in self.kept]
-
-    def has(self, role):
-        return role in self.entries
-
-    @property
-    def glue(self):
-        """Whether the spec describes an allocator to generate glue for (a heap-only spec does not)."""
-        return bool(self.entries)
 
 
 def load_spec(path):
@@ -265,45 +82,31 @@ def _build(ck, root, digest):
     _derived_names_free(ck, top["name"], name, entries, threads)
     spec = Spec(path=ck.path, sha256=digest, name=name, mode=mode, platforms=platforms, prefix=prefix,
                 cxx=cxx, entries=entries, guarantees=guarantees, bootstrap_size=boot,
-                threads=threads, heap=heap,
-                kept=frozenset(e.symbol for e in entries.values()) & exports.yieldable_names(mode))
+                threads=threads, heap=heap)
     _file_names(ck, spec, top["name"], top.get("heap"))
     return spec
 
 
-# What the Windows and macOS glue cannot do without (docs/platforms.md): why each platform needs
-# entry.owns in interpose mode, why it refuses entry.init, and what it expects instead of init.
-PLATFORM_NEEDS = {
-    "windows": ("blocks the C runtime handed out before the DLL was loaded must go back to it",
-                "the DLL initialises the allocator from DllMain",
-                "an allocator that is ready when its DLL is loaded"),
-    "macos": ("the malloc zone's size() is asked about any pointer and must answer 0 for blocks that "
-              "are not the allocator's",
-              "its bootstrap area needs a thread-local, which dyld may set up with malloc",
-              "an allocator that initialises itself on its first call"),
-}
-
-
 def _platform_needs(ck, platforms_node, mode, entries):
-    for platform, (owns_why, init_why, init_instead) in PLATFORM_NEEDS.items():
-        item = next((i for i in platforms_node.value if i.value == platform), None)
-        if item is None:
-            continue
-        if mode == "interpose" and "owns" not in entries:
-            ck.fail(item, f"platform '{platform}' in interpose mode needs 'entry.owns': {owns_why}",
-                    f"an 'owns' entry (int f(const void *ptr)), 'mode: prefixed', or no '{platform}'")
-        if "init" in entries:
-            ck.fail(item, f"platform '{platform}' does not support 'entry.init' yet ({init_why})",
-                    f"{init_instead}, or no '{platform}'")
+    """What a platform's glue cannot do without (platforms.Platform: needs_owns, refuses_init)."""
+    for item in platforms_node.value:
+        platform = platform_table.PLATFORMS[item.value]
+        if platform.needs_owns and mode == "interpose" and "owns" not in entries:
+            ck.fail(item, f"platform '{platform.name}' in interpose mode needs 'entry.owns': {platform.needs_owns}",
+                    f"an 'owns' entry (int f(const void *ptr)), 'mode: prefixed', or no '{platform.name}'")
+        if platform.refuses_init and "init" in entries:
+            why, instead = platform.refuses_init
+            ck.fail(item, f"platform '{platform.name}' does not support 'entry.init' yet ({why})",
+                    f"{instead}, or no '{platform.name}'")
 
 
 def _platforms(ck, node):
     items = ck.sequence(node, "platforms", "a list such as [linux]")
     if not items:
-        ck.fail(node, "'platforms' is empty", f"a list of one or more of {', '.join(PLATFORMS)}")
+        ck.fail(node, "'platforms' is empty", f"a list of one or more of {', '.join(platform_table.NAMES)}")
     seen = []
     for item in items:
-        p = ck.choice(item, "platforms", PLATFORMS)
+        p = ck.choice(item, "platforms", platform_table.NAMES)
         if p in seen:
             ck.fail(item, f"platform '{p}' is listed twice", "each platform once")
         seen.append(p)
@@ -352,8 +155,7 @@ def _entries(ck, node, reserved, yieldable, platforms):
                               " (of the names the glue exports, only glibc's __libc_* functions and "
                               "malloc_usable_size can be entries)" if yieldable else ", not one the glue exports"),
                           platforms=platforms)
-        entries[role_name] = Entry(role, symbol, order)
-        entries[role_name + "@line"] = sym_node.line
+        entries[role_name] = Entry(role, symbol, order, sym_node.line)
     missing = [r for r in ROLES.values() if r.required and r.name not in entries]
     if missing:
         ck.fail(node, f"'entry' does not bind {', '.join(r.name for r in missing)}",
@@ -362,10 +164,10 @@ def _entries(ck, node, reserved, yieldable, platforms):
     # fork safety: the handlers take the locks with lock and release them with unlock (fork_child)
     for role, needs in (("lock", "unlock"), ("unlock", "lock"), ("fork_child", "lock")):
         if role in entries and needs not in entries:
-            ck.fail(entries[role + "@line"], f"'entry.{role}' is bound but 'entry.{needs}' is not",
+            ck.fail(entries[role].line, f"'entry.{role}' is bound but 'entry.{needs}' is not",
                     "both 'lock' and 'unlock' (the fork handlers take the allocator's locks and release "
                     "them; 'fork_child' optionally reinitialises them in the child), or none of the three")
-    return {k: v for k, v in entries.items() if "@" not in k}
+    return entries
 
 
 INT_MIN, INT_MAX = -(1 << 31), (1 << 31) - 1
@@ -404,12 +206,10 @@ def _order(ck, node, where, role):
 
 def _one_signature_per_symbol(ck, entries):
     by_symbol = {}
-    for key, e in entries.items():
-        if "@" in key:
-            continue
+    for e in entries.values():
         other = by_symbol.setdefault(e.symbol, e)
         if other is not e and other.prototype != e.prototype:
-            ck.fail(entries[key + "@line"],
+            ck.fail(e.line,
                     f"'{e.symbol}' is bound to both '{other.role.name}' and '{e.role.name}' with different C "
                     f"signatures ({other.declaration('f')} and {e.declaration('f')})",
                     "a distinct function for each of these entry points, or args giving both the same "
@@ -472,7 +272,7 @@ def _threads(ck, node, reserved, entries, platforms):
         ck.fail(t["lazy_init"], "'threads.lazy_init: false' with 'entry.init': a thread started before the "
                                 "allocator is ready could never get its init hook",
                 "no 'lazy_init' (threads then attach on their first call once the allocator is ready)")
-    return Threads(activation=activation, enabled=enabled, lazy_init=lazy, line=node.line, **syms)
+    return Threads(activation=activation, enabled=enabled, lazy_init=lazy, **syms)
 
 
 def _exhaustion(ck, node):
@@ -496,12 +296,12 @@ def _heap(ck, node, glue_names, spec_name, entries, threads, platforms):
                                f"{taken.get(function, 'a name the generated glue defines')}",
                     "a heap name whose functions <name>_allocate, <name>_allocate_norefs, "
                     "<name>_deallocate and <name>_try_allocate(_norefs) are free")
-    glue_files = [spec_name] + [f"{spec_name}_{s}" for s in GLUE_FILE_SUFFIXES]
+    glue_files = [spec_name] + [f"{spec_name}_{s}" for s in platform_table.GLUE_FILE_SUFFIXES]
     if entries and name.lower() in [f.lower() for f in glue_files]:
         exact = name in glue_files
         ck.fail(h["name"], f"heap name '{name}' would give its files the names of the glue's files"
                            + ("" if exact else " on a file system that ignores case (Windows, macOS)"),
-                f"a heap name other than '{spec_name}' and '{spec_name}_<{'|'.join(GLUE_FILE_SUFFIXES)}>'"
+                f"a heap name other than '{spec_name}' and '{spec_name}_<{'|'.join(platform_table.GLUE_FILE_SUFFIXES)}>'"
                 + ("" if exact else " in any case"))
     # the heap's file defines static helpers (<name>_fallback, ...) beside the entries it declares
     # (fallback: allocator), and a program links its public functions beside the allocator's
@@ -531,7 +331,6 @@ def _heap(ck, node, glue_names, spec_name, entries, threads, platforms):
         if "alignment" in h else 16,
         on_exhaustion=_exhaustion(ck, h["on_exhaustion"]) if "on_exhaustion" in h else "abort",
         cxx_header=ck.boolean(h["cxx_header"], "heap.cxx_header") if "cxx_header" in h else False,
-        line=node.line,
     )
 
 
@@ -554,10 +353,8 @@ def _file_names(ck, spec, name_node, heap_node):
     (their directory is on the include path), and no two may differ only in case (Windows' and
     macOS's file systems ignore it)."""
     for platform in spec.platforms:
-        if platform not in outputs.GENERATED:
-            continue
         seen = {}
-        for path, _ in outputs.outputs(spec, platform):
+        for path, _ in platform_table.outputs(spec, platform):
             file = path.split("/", 1)[1]
             from_heap = spec.heap is not None and file.rsplit(".", 1)[0] == spec.heap.name
             node = heap_node if from_heap and heap_node is not None else name_node

@@ -1,0 +1,91 @@
+# alloc8_conformance.cmake: the kit's CTest tests for an allocator built with alloc8 (docs/kit.md).
+# Included by alloc8.cmake.
+#
+#   alloc8_add_conformance_tests(<target> [CHECKS <check>...] [SEED <n>] [TIMEOUT <seconds>])
+#
+# <target> is a shared library made by alloc8_add_interposer for Linux (interpose or prefixed
+# mode). Registers one CTest test per check, alloc8.<target>.<check>, with the label
+# alloc8.<target> (`ctest -L alloc8.<target>`); call enable_testing() (or include(CTest)) first.
+# The checks (default: all) are the kit's programs, built once per project from the kit's sources
+# (kit/ in alloc8's source tree, share/alloc8/kit when installed) as alloc8_kit_<check>:
+#   api      the C API's semantics through the glue: alignment, usable_size, errno, realloc, calloc,
+#            the memalign family, blocks disjoint
+#   stress   a seeded random sequence of the whole API (SEED, default 1), contents verified, its
+#            outcomes compared with the same sequence under glibc
+#   threads  thread churn (returned, pthread_exit, detached, cancelled) with cross-thread frees
+#   fork     fork while threads allocate, then allocation in the child
+# Each test runs `alloc8-gen <spec> --check-library <library> --checks <check>`, which first proves
+# that the library served the program. TIMEOUT (default 300) is a safety net: each program stops
+# itself with a message when it makes no progress.
+include_guard(GLOBAL)
+
+# The kit's programs, once per project; sets <out_var> to the directory that holds them.
+function(_alloc8_kit_programs out_var)
+  if(NOT TARGET alloc8_kit_api)
+    get_property(gen_dir GLOBAL PROPERTY ALLOC8_GEN_DIR)
+    get_filename_component(kit_dir "${gen_dir}/../kit" ABSOLUTE)
+    if(NOT EXISTS "${kit_dir}/kit.h")
+      message(FATAL_ERROR "alloc8_add_conformance_tests: the kit's sources are not at ${kit_dir}")
+    endif()
+    find_package(Threads REQUIRED)
+    foreach(check api stress threads fork)
+      add_executable(alloc8_kit_${check} "${kit_dir}/${check}.c")
+      set_target_properties(alloc8_kit_${check} PROPERTIES
+        C_STANDARD 11 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF
+        RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/alloc8_kit")
+      if(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
+        # the compiler must not fold or drop the allocation calls under test
+        target_compile_options(alloc8_kit_${check} PRIVATE -fno-builtin)
+      endif()
+      target_link_libraries(alloc8_kit_${check} PRIVATE Threads::Threads ${CMAKE_DL_LIBS})
+    endforeach()
+  endif()
+  # every kit program is in the same directory (per configuration)
+  set(${out_var} "$<TARGET_FILE_DIR:alloc8_kit_api>" PARENT_SCOPE)
+endfunction()
+
+function(alloc8_add_conformance_tests target)
+  cmake_parse_arguments(PARSE_ARGV 1 A8 "" "SEED;TIMEOUT" "CHECKS")
+  if(A8_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "alloc8_add_conformance_tests(${target}): unexpected arguments: ${A8_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT TARGET ${target})
+    message(FATAL_ERROR "alloc8_add_conformance_tests(${target}): no such target (make it with alloc8_add_interposer first)")
+  endif()
+  get_target_property(spec ${target} ALLOC8_SPEC)
+  get_target_property(platform ${target} ALLOC8_PLATFORM)
+  get_target_property(type ${target} TYPE)
+  if(NOT spec)
+    message(FATAL_ERROR "alloc8_add_conformance_tests(${target}): ${target} was not made by alloc8_add_interposer")
+  endif()
+  if(NOT platform STREQUAL "linux" OR NOT CMAKE_SYSTEM_NAME STREQUAL "Linux" OR NOT type STREQUAL "SHARED_LIBRARY")
+    message(FATAL_ERROR "alloc8_add_conformance_tests(${target}): the kit checks shared libraries built for Linux "
+                        "(LD_PRELOAD or dlopen); ${target} is a ${type} for ${platform}")
+  endif()
+  set(all_checks api stress threads fork)
+  set(checks ${A8_CHECKS})
+  if(NOT checks)
+    set(checks ${all_checks})
+  endif()
+  foreach(check IN LISTS checks)
+    if(NOT check IN_LIST all_checks)
+      message(FATAL_ERROR "alloc8_add_conformance_tests(${target}): unknown check ${check}; "
+                          "expected some of ${all_checks}")
+    endif()
+  endforeach()
+  set(seed "")
+  if(DEFINED A8_SEED)
+    set(seed --seed ${A8_SEED})
+  endif()
+  if(NOT A8_TIMEOUT)
+    set(A8_TIMEOUT 300)
+  endif()
+  _alloc8_kit_programs(programs)
+  alloc8_generator_command(gen)
+  foreach(check IN LISTS checks)
+    add_test(NAME alloc8.${target}.${check}
+             COMMAND ${gen} "${spec}" --check-library "$<TARGET_FILE:${target}>" --checks ${check}
+                     --kit-programs "${programs}" ${seed})
+    set_tests_properties(alloc8.${target}.${check} PROPERTIES LABELS "alloc8.${target}" TIMEOUT ${A8_TIMEOUT})
+  endforeach()
+endfunction()

@@ -1,0 +1,504 @@
+/* kit.h: what the programs of the alloc8 kit share (docs/kit.md). Header-only, C11 with glibc's
+ * extensions (define _GNU_SOURCE before including it).
+ *
+ * Each kit program exercises an allocator behind the alloc8 glue through the standard API and
+ * prints one line per broken contract:
+ *
+ *   FAIL <program>: <who> broke <contract>: <the smallest call sequence that shows it>
+ *
+ * <who> is the entry (with the allocator's symbol, from the spec) or the guarantee whose result
+ * was wrong, <contract> the words of docs/spec.md (or of the C standard where docs/spec.md only
+ * refers to it). The driver (`alloc8-gen SPEC --check-library LIB`, or the CTest tests of
+ * alloc8_add_conformance_tests) passes the spec's facts as arguments:
+ *
+ *   --lib PATH                 the interposer (LD_PRELOAD) or prefixed library (dlopen)
+ *   --prefixed PREFIX          prefixed mode: call PREFIXmalloc, ... found in --lib with dlsym
+ *   --reference                plain glibc, no alloc8 library (the differential stress's baseline)
+ *   --alignment N              guarantees.alignment
+ *   --alignment-by-size        guarantees.alignment_by_size
+ *   --sets-errno V             guarantees.sets_errno (true, false, except_oversize)
+ *   --free-preserves-errno     guarantees.free_preserves_errno
+ *   --zeroed-from N            guarantees.zeroed_from
+ *   --entry ROLE=SYMBOL        an entry the spec binds (malloc=xxmalloc, threads.cleanup=..., ...)
+ *   --kept NAME                a name of the family the glue leaves to glibc (an entry binds
+ *                              glibc's own, as bindings/glibc.yaml's malloc_usable_size)
+ *
+ * Output goes through write(2) from a buffer on the stack: no stdio buffer (which a broken
+ * allocator could corrupt, or which a crash would lose), nothing duplicated by fork. */
+#ifndef ALLOC8_KIT_H
+#define ALLOC8_KIT_H
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The API under test: the standard names (interpose mode: they are the interposer's), or the
+ * prefixed library's (prefixed mode). free_sized and free_aligned_sized may be missing (glibc
+ * before 2.40 has neither: the reference run then uses free). */
+struct kit_api {
+    void *(*malloc)(size_t);
+    void (*free)(void *);
+    void *(*calloc)(size_t, size_t);
+    void *(*realloc)(void *, size_t);
+    void *(*memalign)(size_t, size_t);
+    int (*posix_memalign)(void **, size_t, size_t);
+    void *(*aligned_alloc)(size_t, size_t);
+    void *(*valloc)(size_t);
+    void *(*pvalloc)(size_t);
+    size_t (*usable_size)(void *);
+    void (*free_sized)(void *, size_t);
+    void (*free_aligned_sized)(void *, size_t, size_t);
+};
+
+enum { KIT_MAX_ENTRIES = 24 };
+
+struct kit_facts {
+    const char *program;   /* api, stress, threads, fork */
+    const char *lib;       /* --lib */
+    const char *prefix;    /* --prefixed; NULL in interpose mode */
+    int reference;         /* --reference */
+    size_t alignment;      /* --alignment */
+    int alignment_by_size; /* --alignment-by-size */
+    const char *sets_errno;
+    int free_preserves_errno;
+    size_t zeroed_from; /* 0: none */
+    const char *entries[KIT_MAX_ENTRIES];
+    int entry_count;
+    const char *kept[KIT_MAX_ENTRIES];
+    int kept_count;
+};
+
+static struct kit_facts K;
+static struct kit_api A;
+static atomic_int kit_failures, kit_checks;
+static const char *volatile kit_phase_text = "starting"; /* what the program is doing (signals) */
+
+/* ---- output ---------------------------------------------------------------------------------- */
+
+static inline void kit_write(const char *text, size_t length) {
+    while (length > 0) {
+        ssize_t n = write(STDOUT_FILENO, text, length);
+        if (n <= 0) {
+            if (n < 0 && errno == EINTR)
+                continue;
+            return;
+        }
+        text += n;
+        length -= (size_t)n;
+    }
+}
+
+#if defined(__GNUC__)
+#define KIT_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define KIT_PRINTF(a, b)
+#endif
+
+static inline void kit_say(const char *format, ...) KIT_PRINTF(1, 2);
+static inline void kit_say(const char *format, ...) {
+    char line[2048];
+    va_list ap;
+    va_start(ap, format);
+    int n = vsnprintf(line, sizeof line - 1, format, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    size_t length = (size_t)n < sizeof line - 2 ? (size_t)n : sizeof line - 2;
+    if (length == 0 || line[length - 1] != '\n')
+        line[length++] = '\n';
+    kit_write(line, length);
+}
+
+/* A signal handler may only use this (write and a string). */
+static inline void kit_say_raw(const char *a, const char *b, const char *c) {
+    kit_write(a, strlen(a));
+    kit_write(b, strlen(b));
+    kit_write(c, strlen(c));
+}
+
+static inline void kit_phase(const char *text) {
+    kit_phase_text = text;
+}
+
+/* ---- who broke what ------------------------------------------------------------------------- */
+
+/* The symbol the spec binds to `role` (malloc, aligned, threads.cleanup, ...), or NULL. */
+static inline const char *kit_symbol(const char *role) {
+    size_t n = strlen(role);
+    for (int i = 0; i < K.entry_count; i++)
+        if (strncmp(K.entries[i], role, n) == 0 && K.entries[i][n] == '=')
+            return K.entries[i] + n + 1;
+    return NULL;
+}
+
+static inline int kit_bound(const char *role) {
+    return kit_symbol(role) != NULL;
+}
+
+/* "entry.usable_size (my_usable_size)" for each "entry.<role>" in `who` ('+' separates several);
+ * a role the spec does not bind is derived by the glue. Other words are copied. */
+static inline void kit_who(char *out, size_t size, const char *who) {
+    size_t used = 0;
+    out[0] = '\0';
+    while (*who != '\0' && used + 1 < size) {
+        const char *end = strchr(who, '+');
+        size_t n = end ? (size_t)(end - who) : strlen(who);
+        char word[64];
+        snprintf(word, sizeof word, "%.*s", (int)n, who);
+        int w;
+        if (strncmp(word, "entry.", 6) == 0) {
+            const char *symbol = kit_symbol(word + 6);
+            w = snprintf(out + used, size - used, "%s%s (%s)", used ? " and " : "", word,
+                         symbol ? symbol : "not bound: derived by the glue");
+        } else if (strncmp(word, "threads.", 8) == 0) {
+            const char *symbol = kit_symbol(word);
+            w = snprintf(out + used, size - used, "%s%s (%s)", used ? " and " : "", word,
+                         symbol ? symbol : "not bound");
+        } else {
+            w = snprintf(out + used, size - used, "%s%s", used ? " and " : "", word);
+        }
+        if (w < 0)
+            break;
+        used += (size_t)w < size - used ? (size_t)w : size - used - 1;
+        who += n;
+        if (*who == '+')
+            who++;
+    }
+}
+
+/* Print a FAIL line: `who` broke `contract`; the rest is the call sequence that shows it. */
+static inline void kit_fail(const char *who, const char *contract, const char *format, ...) KIT_PRINTF(3, 4);
+static inline void kit_fail(const char *who, const char *contract, const char *format, ...) {
+    char names[512], sequence[1400];
+    kit_who(names, sizeof names, who);
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(sequence, sizeof sequence, format, ap);
+    va_end(ap);
+    size_t n = strlen(sequence);
+    if (n > 0 && sequence[n - 1] == '\n')
+        sequence[n - 1] = '\0';
+    kit_say("FAIL %s: %s broke %s: %s", K.program, names, contract, sequence);
+}
+
+/* Count a check; print the FAIL line the first time this check fails (a broken contract usually
+ * fails for many sizes: the first one is the smallest sequence), count the others. */
+#define KIT_CHECK(cond, who, contract, ...)                                                                            \
+    do {                                                                                                               \
+        static atomic_int kit_seen_;                                                                                   \
+        atomic_fetch_add(&kit_checks, 1);                                                                              \
+        if (!(cond)) {                                                                                                 \
+            atomic_fetch_add(&kit_failures, 1);                                                                        \
+            if (atomic_fetch_add(&kit_seen_, 1) == 0)                                                                  \
+                kit_fail(who, contract, __VA_ARGS__);                                                                  \
+        }                                                                                                              \
+    } while (0)
+
+/* The contracts, quoted from docs/spec.md (section in parentheses) or the C standard. */
+#define C_USABLE "\"at least the size requested\" (docs/spec.md, entry: usable_size)"
+#define C_USABLE_STABLE                                                                                                \
+    "\"at least the size requested\" (docs/spec.md, entry: usable_size), which malloc_usable_size "                    \
+    "reports for a block until it is freed"
+#define C_USABLE_WRITABLE                                                                                              \
+    "\"at least the size requested\" (docs/spec.md, entry: usable_size): the bytes it reports "                        \
+    "belong to the block alone (glibc's malloc_usable_size: the caller may write them)"
+#define C_ZERO_SIZE "\"must accept 0 and then return a unique pointer\" (docs/spec.md, entry: malloc)"
+#define C_ALIGNMENT                                                                                                    \
+    "\"Blocks are aligned to at least 16 bytes on x86_64 (with guarantees.alignment_by_size, "                         \
+    "blocks under 16 bytes to at least 8)\" and guarantees.alignment \"alignment of blocks from "                      \
+    "entry.malloc\" (docs/spec.md)"
+#define C_ALIGNED                                                                                                      \
+    "the alignment requested (docs/spec.md, What the generated glue does: memalign, "                                  \
+    "posix_memalign, aligned_alloc, valloc, pvalloc; C11 7.22.3.1)"
+#define C_MEMALIGN_ROUND                                                                                               \
+    "\"memalign (... non-powers of two are rounded up, absurd ones give EINVAL)\" (docs/spec.md, "                     \
+    "What the generated glue does)"
+#define C_POSIX_MEMALIGN                                                                                               \
+    "\"posix_memalign (EINVAL for an alignment that is not a power of two multiple of "                                \
+    "sizeof(void *); *memptr untouched on error)\" (docs/spec.md, What the generated glue does)"
+#define C_ALIGNED_ALLOC                                                                                                \
+    "\"aligned_alloc (EINVAL for an alignment that is not a power of two, as glibc 2.38+)\" "                          \
+    "(docs/spec.md, What the generated glue does)"
+#define C_PAGE "\"valloc, pvalloc (page size from sysconf)\" (docs/spec.md, What the generated glue does)"
+#define C_ENOMEM "\"Every failed allocation sets errno = ENOMEM\" (docs/spec.md, What the generated glue does)"
+#define C_CALLOC_OVERFLOW "\"calloc (overflow: NULL + ENOMEM)\" (docs/spec.md, What the generated glue does)"
+#define C_CALLOC_ZERO "\"must return zeroed memory\" (docs/spec.md, entry: calloc)"
+#define C_ZEROED_FROM                                                                                                  \
+    "\"blocks of at least this many bytes from entry.malloc and entry.aligned come zero-filled\" "                     \
+    "(docs/spec.md, guarantees: zeroed_from)"
+#define C_FREE_ERRNO                                                                                                   \
+    "\"free, free_sized, free_aligned_sized and the C++ delete operators never change errno\" "                        \
+    "(docs/spec.md, guarantees: free_preserves_errno)"
+#define C_REALLOC_EDGES                                                                                                \
+    "\"realloc (realloc(NULL, n) allocates, realloc(p, 0) frees and returns NULL, as glibc)\" "                        \
+    "(docs/spec.md, What the generated glue does)"
+#define C_REALLOC_KEEPS                                                                                                \
+    "\"the contents of the new object shall be the same as that of the old object prior to "                           \
+    "deallocation, up to the lesser of the new and old sizes\" (C11 7.22.3.5; docs/spec.md, the "                      \
+    "derived realloc: \"malloc + copy of min(usable_size, new size) + free\")"
+#define C_REALLOC_FAIL_KEEPS                                                                                           \
+    "\"If memory for the new object cannot be allocated, the old object is not deallocated and its "                   \
+    "value is unchanged\" (C11 7.22.3.5)"
+#define C_DISJOINT                                                                                                     \
+    "\"each such allocation shall yield a pointer to an object disjoint from any other object\" "                      \
+    "(C11 7.22.3; docs/spec.md, entry: malloc returns a unique pointer)"
+#define C_INTACT                                                                                                       \
+    "\"the value of the object is unchanged\" while it is allocated (C11 7.22.3: an allocated "                        \
+    "object is disjoint from any other object)"
+#define C_MALLOC_OK "\"may return NULL\" only when memory is exhausted (docs/spec.md, entry: malloc)"
+
+/* ---- arguments and the API table ------------------------------------------------------------ */
+
+static inline void kit_usage(const char *why) {
+    kit_say("FAIL %s: bad arguments: %s (the kit's programs are run by alloc8-gen --check-library "
+            "or by alloc8_add_conformance_tests; docs/kit.md)",
+            K.program, why);
+    _exit(2);
+}
+
+static inline size_t kit_number(const char *text) {
+    char *end;
+    errno = 0;
+    unsigned long long value = strtoull(text, &end, 0);
+    if (errno != 0 || *end != '\0' || end == text)
+        kit_usage(text);
+    return (size_t)value;
+}
+
+/* Parse the facts; returns the index of the first argument it does not know (for the program). */
+static inline int kit_parse(int argc, char **argv, int *index) {
+    K.alignment = 16;
+    K.sets_errno = "false";
+    int i = *index;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--lib") == 0 && v)
+            K.lib = v, i++;
+        else if (strcmp(a, "--prefixed") == 0 && v)
+            K.prefix = v, i++;
+        else if (strcmp(a, "--reference") == 0)
+            K.reference = 1;
+        else if (strcmp(a, "--alignment") == 0 && v)
+            K.alignment = kit_number(v), i++;
+        else if (strcmp(a, "--alignment-by-size") == 0)
+            K.alignment_by_size = 1;
+        else if (strcmp(a, "--sets-errno") == 0 && v)
+            K.sets_errno = v, i++;
+        else if (strcmp(a, "--free-preserves-errno") == 0)
+            K.free_preserves_errno = 1;
+        else if (strcmp(a, "--zeroed-from") == 0 && v)
+            K.zeroed_from = kit_number(v), i++;
+        else if (strcmp(a, "--entry") == 0 && v && strchr(v, '=') != NULL) {
+            if (K.entry_count == KIT_MAX_ENTRIES)
+                kit_usage("too many --entry");
+            K.entries[K.entry_count++] = v;
+            i++;
+        } else if (strcmp(a, "--kept") == 0 && v) {
+            if (K.kept_count == KIT_MAX_ENTRIES)
+                kit_usage("too many --kept");
+            K.kept[K.kept_count++] = v;
+            i++;
+        } else
+            break;
+    }
+    *index = i;
+    return i;
+}
+
+/* The file that defines `address`, as dladdr names it. */
+static inline const char *kit_defined_in(void *address) {
+    Dl_info info;
+    if (address == NULL || dladdr(address, &info) == 0 || info.dli_fname == NULL)
+        return "(no object)";
+    return info.dli_fname;
+}
+
+static inline int kit_same_file(const char *a, const char *b) {
+    struct stat sa, sb;
+    return a != NULL && b != NULL && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+static inline void *kit_lookup(void *handle, const char *prefix, const char *name, int required) {
+    char full[128];
+    snprintf(full, sizeof full, "%s%s", prefix, name);
+    void *sym = dlsym(handle, full);
+    if (sym == NULL && required) {
+        kit_say("FAIL %s: served: %s is not defined%s%s: %s", K.program, full, K.lib ? " by " : "", K.lib ? K.lib : "",
+                K.prefix ? "is --prefixed right?" : "was the library preloaded?");
+        _exit(1);
+    }
+    return sym;
+}
+
+#define KIT_SET(field, sym) memcpy(&(field), &(sym), sizeof(sym))
+
+/* Fill the API table, and prove which allocator serves it: in interpose mode every function of
+ * the family must resolve (dlsym(RTLD_DEFAULT), the dynamic linker's own lookup for this
+ * program's references) into --lib, so a preload that silently did not apply (a wrong path, a
+ * library without these exports) fails here; in a --reference run they must be glibc's. */
+static inline void kit_bind(void) {
+    static const char *const names[] = {"malloc",        "free",
+                                        "calloc",        "realloc",
+                                        "memalign",      "posix_memalign",
+                                        "aligned_alloc", "valloc",
+                                        "pvalloc",       "malloc_usable_size",
+                                        "free_sized",    "free_aligned_sized"};
+    void *handle = RTLD_DEFAULT;
+    const char *prefix = "";
+    if (K.prefix != NULL) {
+        if (K.lib == NULL)
+            kit_usage("--prefixed needs --lib");
+        handle = dlopen(K.lib, RTLD_NOW | RTLD_LOCAL);
+        if (handle == NULL) {
+            const char *why = dlerror();
+            kit_say("FAIL %s: served: dlopen(%s) failed: %s", K.program, K.lib, why ? why : "?");
+            _exit(1);
+        }
+        prefix = K.prefix;
+    } else if (!K.reference && K.lib == NULL) {
+        kit_usage("--lib LIB (or --reference)");
+    }
+    void *syms[12];
+    for (int i = 0; i < 12; i++)
+        syms[i] = kit_lookup(handle, prefix, names[i], i < 10);
+    KIT_SET(A.malloc, syms[0]);
+    KIT_SET(A.free, syms[1]);
+    KIT_SET(A.calloc, syms[2]);
+    KIT_SET(A.realloc, syms[3]);
+    KIT_SET(A.memalign, syms[4]);
+    KIT_SET(A.posix_memalign, syms[5]);
+    KIT_SET(A.aligned_alloc, syms[6]);
+    KIT_SET(A.valloc, syms[7]);
+    KIT_SET(A.pvalloc, syms[8]);
+    KIT_SET(A.usable_size, syms[9]);
+    KIT_SET(A.free_sized, syms[10]);
+    KIT_SET(A.free_aligned_sized, syms[11]);
+    for (int i = 0; i < 12; i++) {
+        if (syms[i] == NULL)
+            continue;
+        const char *where = kit_defined_in(syms[i]);
+        int kept = 0;
+        for (int k = 0; k < K.kept_count; k++)
+            kept |= strcmp(K.kept[k], names[i]) == 0;
+        if (K.reference || kept) {
+            if (strstr(where, "libc.so") == NULL) {
+                kit_say("FAIL %s: served: %s must be glibc's (%s), but it resolves to %s", K.program, names[i],
+                        K.reference ? "the reference run" : "the spec binds it as an entry", where);
+                _exit(1);
+            }
+        } else if (!kit_same_file(where, K.lib)) {
+            kit_say("FAIL %s: served: %s%s resolves to %s, not to %s: the allocator does not serve this "
+                    "program (%s)",
+                    K.program, prefix, names[i], where, K.lib,
+                    K.prefix ? "a symbol of that name comes first"
+                             : "the LD_PRELOAD did not apply, or the library does not export it");
+            _exit(1);
+        }
+    }
+    if (K.reference)
+        kit_say("served: %s: the malloc family resolves to glibc (%s): the reference run", K.program,
+                kit_defined_in(syms[0]));
+    else
+        kit_say("served: %s: the %smalloc family resolves to %s (dladdr)%s", K.program, prefix, K.lib,
+                K.prefix ? ", prefixed mode" : "");
+}
+
+/* ---- signals: a crash or a hang says where it happened ---------------------------------------- */
+
+static inline void kit_on_signal(int sig) {
+    const char *what = sig == SIGALRM   ? "no progress (its alarm fired: a deadlock?)"
+                       : sig == SIGSEGV ? "a segmentation fault (SIGSEGV)"
+                       : sig == SIGBUS  ? "a bus error (SIGBUS)"
+                       : sig == SIGABRT ? "an abort (SIGABRT)"
+                                        : "a fatal signal";
+    kit_say_raw("FAIL ", K.program, ": ");
+    kit_say_raw(what, " while ", kit_phase_text);
+    kit_say_raw("\n", "", "");
+    if (sig == SIGALRM)
+        _exit(3);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static inline void kit_catch_signals(void) {
+    int signals[] = {SIGSEGV, SIGBUS, SIGABRT, SIGALRM, SIGFPE, SIGILL};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = kit_on_signal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+        sigaction(signals[i], &sa, NULL);
+    }
+}
+
+/* The program's start: facts, service proof, signal handlers, a watchdog of `seconds` (a safety
+ * net far above the program's own time: the failure it reports is a hang). */
+static inline int kit_begin(const char *program, int argc, char **argv, unsigned seconds) {
+    K.program = program;
+    int next = 1;
+    kit_parse(argc, argv, &next);
+    kit_catch_signals();
+    alarm(seconds);
+    kit_bind();
+    return next;
+}
+
+/* The last line: "<program>: N checks passed" (exit 0) or "<program>: F of N checks failed". */
+static inline int kit_report(void) {
+    int failures = atomic_load(&kit_failures), checks = atomic_load(&kit_checks);
+    if (failures) {
+        kit_say("%s: %d of %d checks failed", K.program, failures, checks);
+        return 1;
+    }
+    kit_say("%s: %d checks passed", K.program, checks);
+    return 0;
+}
+
+/* ---- small helpers ---------------------------------------------------------------------------- */
+
+/* Hide deliberately absurd sizes and alignments from the compiler's diagnostics and folding. */
+static inline size_t kit_opaque(size_t value) {
+    volatile size_t hidden = value;
+    return hidden;
+}
+
+static inline int kit_aligned(const void *p, size_t alignment) {
+    return ((uintptr_t)p & (alignment - 1)) == 0;
+}
+
+/* The alignment every block of `size` bytes from malloc must have (docs/spec.md: 16 on x86_64,
+ * guarantees.alignment when larger; with alignment_by_size, blocks smaller than that only as their
+ * size needs: at least 8 under 16 bytes, 16 above). */
+static inline size_t kit_min_alignment(size_t size) {
+    size_t a = K.alignment > 16 ? K.alignment : 16;
+    if (K.alignment_by_size && size < a)
+        return size < 16 ? 8 : 16;
+    return a;
+}
+
+/* The entry that makes plain blocks: entry.aligned when guarantees.alignment is under 16. */
+static inline const char *kit_plain_entry(void) {
+    return K.alignment < 16 ? "entry.aligned" : "entry.malloc";
+}
+
+/* splitmix64: the kit's random numbers (seeded, identical under every allocator) */
+static inline uint64_t kit_random(uint64_t *state) {
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+#endif
