@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # alloc8_conformance.cmake: the kit's CTest tests for an allocator built with alloc8 (docs/kit.md).
 # Included by alloc8.cmake.
 #

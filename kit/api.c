@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kit/api.c: the C API's semantics through the glue, for the allocator behind it (docs/kit.md).
  *
  *   api [facts...]          (kit.h lists the facts; the driver passes them from the spec)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kit/fork.c: fork from a multithreaded process while its threads allocate, then allocate in the
  * child (docs/kit.md).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kit.h: what the programs of the alloc8 kit share (docs/kit.md). Header-only, C11 with glibc's
  * extensions (define _GNU_SOURCE before including it).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kit/stress.c: a seeded, reproducible, randomized differential stress of the whole C API
  * (docs/kit.md).
  *

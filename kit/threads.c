@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kit/threads.c: thread churn with cross-thread frees (docs/kit.md).
  *
  *   threads [facts...]

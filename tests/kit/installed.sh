@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # kit.installed: the kit from an installed alloc8. Installs the suite's build tree to a prefix, then
 #   1. builds tests/kit/consumer (find_package(alloc8), alloc8_add_interposer and
 #      alloc8_add_conformance_tests for tiny_alloc.c) and runs its four tests with plain ctest;

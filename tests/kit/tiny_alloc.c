@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tiny_alloc.c: a small allocator written for the kit's own tests (tests/kit/README.md).
  *
  * Built as is, it is correct, and `kit.tiny.*` show that the kit passes it. Each TINY_BREAK
