@@ -470,8 +470,8 @@ ALLOC8_COLD __attribute__((noreturn)) static void alloc8_check_fail(const char *
 /* ---- the record of live blocks ---- */
 struct alloc8_check_slot {
     _Atomic uintptr_t block; /* 0: never used; ALLOC8_CHECK_GONE: freed */
-    _Atomic size_t size, usable, alignment;
-    _Atomic int entry;
+    _Atomic size_t size, usable;
+    _Atomic size_t kind; /* the alignment asked for (0 or a power of two) << 4 | the entry (1 to 4) */
 };
 static struct alloc8_check_slot alloc8_check_table[ALLOC8_CHECK_SLOTS];
 
@@ -511,15 +511,15 @@ static void alloc8_check_record(const void *ptr, const struct alloc8_check_block
         return; /* this stretch of the table is full: the block goes unrecorded */
     atomic_store_explicit(&slot->size, block->size, memory_order_relaxed);
     atomic_store_explicit(&slot->usable, block->usable, memory_order_relaxed);
-    atomic_store_explicit(&slot->alignment, block->alignment, memory_order_relaxed);
-    atomic_store_explicit(&slot->entry, block->entry, memory_order_relaxed);
+    atomic_store_explicit(&slot->kind, (block->alignment << 4) | (size_t)block->entry, memory_order_relaxed);
 }
 
 static void alloc8_check_read(struct alloc8_check_slot *slot, struct alloc8_check_block *out) {
     out->size = atomic_load_explicit(&slot->size, memory_order_relaxed);
     out->usable = atomic_load_explicit(&slot->usable, memory_order_relaxed);
-    out->alignment = atomic_load_explicit(&slot->alignment, memory_order_relaxed);
-    out->entry = atomic_load_explicit(&slot->entry, memory_order_relaxed);
+    size_t kind = atomic_load_explicit(&slot->kind, memory_order_relaxed);
+    out->alignment = kind >> 4;
+    out->entry = (int)(kind & 15);
 }
 
 /* Takes the block's record out of the table (out->entry is 0 if there was none). */
