@@ -3,7 +3,7 @@
 #
 #   alloc8_add_interposer(<target> SPEC <spec.yaml> [SOURCES <allocator sources>...] [PLATFORM <p>]
 #                         [STATIC] [THREAD_HOOKS ON|OFF] [TLS_MODEL <model>]
-#                         [CHECK_ENTRIES ON|RUNTIME|OFF] [CHECKED])
+#                         [CHECK_ENTRIES ON|RUNTIME|OFF] [CHECKED] [TESTS])
 #
 # generates the glue for <spec.yaml> at build time (again whenever the spec, a template or the
 # generator changes) and builds it together with SOURCES into the shared library <target>
@@ -11,6 +11,15 @@
 # executables (on Windows: the link-time mode, which defines the C runtime's names in the program;
 # on Linux its users link with --wrap for pthread_create, thrd_create and __register_atfork, a
 # usage requirement of the archive).
+#
+# PLATFORM (default: the platform being built for; musl when the C compiler builds for musl, as
+# musl-gcc or Alpine's gcc do) is one the spec lists. PLATFORM musl with a toolchain that is not
+# musl's builds the target with musl-gcc (found on PATH, or ALLOC8_MUSL_GCC): every compile and link
+# of it runs musl-gcc instead of the project's C compiler (cmake/alloc8_musl_cc.sh). The programs
+# that load or link it must be built for musl as well: alloc8_build_with_musl(<target>...) builds
+# any targets (executables, libraries; C only) the same way. A STATIC archive for musl also makes
+# its users' links pull its malloc in (-u malloc), so it wins over musl's own in `-static` links
+# (docs/platforms.md, "musl").
 #
 # TLS_MODEL (Linux; global-dynamic, local-dynamic, initial-exec, local-exec) is the thread-local
 # model of the whole library: -ftls-model=<model> for SOURCES and the glue's own thread-locals.
@@ -47,6 +56,8 @@
 #            <target>_threads, and `target_link_libraries(<target> PRIVATE <target>_threads)`
 #            switches the hooks on.
 #
+# TESTS: also alloc8_add_conformance_tests(<target>), the kit's CTest tests for it (below).
+#
 #   alloc8_add_heap(<target> SPEC <spec.yaml> [SOURCES <sources>...] [SHARED] [PLATFORM <p>])
 #
 # generates the spec's `heap:` dispatch (<heap>_allocate, _allocate_norefs, _deallocate; the
@@ -56,7 +67,7 @@
 #   alloc8_add_conformance_tests(<target> [CHECKS <check>...] [SEED <n>] [TIMEOUT <seconds>])
 #
 # registers the kit's CTest tests (alloc8.<target>.<check>, label alloc8.<target>) for a Linux
-# shared library made by alloc8_add_interposer (alloc8_conformance.cmake, docs/kit.md).
+# shared library made by alloc8_add_interposer (alloc8_conformance.cmake, docs/checking.md).
 #
 # Available after add_subdirectory(alloc8) or find_package(alloc8 CONFIG).
 include_guard(GLOBAL)
@@ -67,6 +78,7 @@ if(NOT DEFINED ALLOC8_GEN_DIR)
   get_filename_component(ALLOC8_GEN_DIR "${CMAKE_CURRENT_LIST_DIR}/../gen" ABSOLUTE)
 endif()
 set_property(GLOBAL PROPERTY ALLOC8_GEN_DIR "${ALLOC8_GEN_DIR}")
+set_property(GLOBAL PROPERTY ALLOC8_CMAKE_DIR "${CMAKE_CURRENT_LIST_DIR}") # alloc8_musl_cc.sh
 
 # Find a Python 3 that can import jinja2 and yaml. The python3 first on PATH may be another
 # interpreter (pyenv, a venv) without them, so try it, then the system ones.
@@ -174,8 +186,50 @@ function(_alloc8_default_platform out_var)
   elseif(WIN32)
     set(${out_var} windows PARENT_SCOPE)
   else()
-    set(${out_var} linux PARENT_SCOPE)
+    _alloc8_toolchain_is_musl(musl)
+    if(musl)
+      set(${out_var} musl PARENT_SCOPE)
+    else()
+      set(${out_var} linux PARENT_SCOPE)
+    endif()
   endif()
+endfunction()
+
+# Whether the project's C compiler builds for musl: on Linux, a C library that is none of glibc,
+# uClibc and bionic (which define __GLIBC__, __UCLIBC__, __BIONIC__). Asked once per build tree.
+function(_alloc8_toolchain_is_musl out_var)
+  if(NOT DEFINED ALLOC8_TOOLCHAIN_IS_MUSL)
+    set(musl OFF)
+    if(CMAKE_SYSTEM_NAME STREQUAL "Linux" AND CMAKE_C_COMPILER)
+      set(probe "${CMAKE_BINARY_DIR}${CMAKE_FILES_DIRECTORY}/alloc8_musl_probe.c")
+      file(WRITE "${probe}" "#include <stdio.h>\n#if defined(__GLIBC__) || defined(__UCLIBC__) || defined(__BIONIC__)\n"
+                            "#error not musl\n#endif\nint main(void) { return 0; }\n")
+      try_compile(musl "${CMAKE_BINARY_DIR}${CMAKE_FILES_DIRECTORY}/alloc8_musl_probe" "${probe}")
+    endif()
+    set(ALLOC8_TOOLCHAIN_IS_MUSL ${musl} CACHE INTERNAL "the C compiler builds for musl")
+  endif()
+  set(${out_var} ${ALLOC8_TOOLCHAIN_IS_MUSL} PARENT_SCOPE)
+endfunction()
+
+# alloc8_build_with_musl(<target>...): build the targets (C sources) with musl-gcc, for PLATFORM musl
+# when the project's toolchain is not musl's (nothing to do when it is). Their compiles and links
+# run musl-gcc in place of the project's C compiler, with the same arguments.
+function(alloc8_build_with_musl)
+  _alloc8_toolchain_is_musl(native)
+  if(native)
+    return()
+  endif()
+  find_program(ALLOC8_MUSL_GCC NAMES musl-gcc DOC "musl-gcc, for the targets alloc8 builds for musl")
+  if(NOT ALLOC8_MUSL_GCC)
+    message(FATAL_ERROR "alloc8: building for musl needs musl-gcc (Debian: apt-get install musl-tools), "
+                        "a musl toolchain as the C compiler, or -DALLOC8_MUSL_GCC=/path/to/musl-gcc")
+  endif()
+  get_property(cmake_dir GLOBAL PROPERTY ALLOC8_CMAKE_DIR)
+  set(launch sh "${cmake_dir}/alloc8_musl_cc.sh" "${ALLOC8_MUSL_GCC}" "${CMAKE_C_COMPILER}")
+  string(REPLACE ";" " " launch_rule "${launch}")
+  foreach(target IN LISTS ARGN)
+    set_target_properties(${target} PROPERTIES C_COMPILER_LAUNCHER "${launch}" RULE_LAUNCH_LINK "${launch_rule}")
+  endforeach()
 endfunction()
 
 # The checks both public functions make on their parsed arguments (A8_*); sets A8_PLATFORM's
@@ -197,7 +251,7 @@ macro(_alloc8_check_arguments fn)
 endmacro()
 
 function(alloc8_add_interposer target)
-  cmake_parse_arguments(PARSE_ARGV 1 A8 "STATIC;CHECKED" "SPEC;PLATFORM;THREAD_HOOKS;TLS_MODEL;CHECK_ENTRIES" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 A8 "STATIC;CHECKED;TESTS" "SPEC;PLATFORM;THREAD_HOOKS;TLS_MODEL;CHECK_ENTRIES" "SOURCES")
   _alloc8_check_arguments(alloc8_add_interposer)
   set(out_dir "${CMAKE_CURRENT_BINARY_DIR}/alloc8/${target}")
   _alloc8_generate(${target} "${spec}" ${A8_PLATFORM} "${out_dir}" a8)
@@ -237,6 +291,14 @@ function(alloc8_add_interposer target)
     C_VISIBILITY_PRESET hidden CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON
     POSITION_INDEPENDENT_CODE ON
     ALLOC8_SPEC "${spec}" ALLOC8_PLATFORM "${A8_PLATFORM}") # for alloc8_add_conformance_tests
+  if(A8_PLATFORM STREQUAL "musl")
+    alloc8_build_with_musl(${target}) # musl-gcc, unless the toolchain is musl's
+    if(A8_STATIC)
+      # the archive's malloc is linked before libc.a is searched, even when the program itself
+      # only allocates through libc (strdup, fopen, ...)
+      target_link_options(${target} INTERFACE "LINKER:--undefined=malloc")
+    endif()
+  endif()
   if(A8_CHECKED)
     if(NOT A8_PLATFORM STREQUAL "linux")
       message(FATAL_ERROR "alloc8_add_interposer(${target}): CHECKED is for the linux platform (docs/spec.md, "
@@ -331,6 +393,9 @@ function(alloc8_add_interposer target)
     foreach(name IN LISTS self_wrapped)
       target_link_options(${target} PRIVATE "LINKER:--wrap=${name}")
     endforeach()
+  endif()
+  if(A8_TESTS)
+    alloc8_add_conformance_tests(${target}) # the kit (alloc8_conformance.cmake, docs/checking.md)
   endif()
 endfunction()
 

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
-# alloc8_conformance.cmake: the kit's CTest tests for an allocator built with alloc8 (docs/kit.md).
+# alloc8_conformance.cmake: the kit's CTest tests for an allocator built with alloc8 (docs/checking.md).
 # Included by alloc8.cmake.
 #
-#   alloc8_add_conformance_tests(<target> [CHECKS <check>...] [SEED <n>] [TIMEOUT <seconds>])
+#   alloc8_add_conformance_tests(<target> [CHECKS <check>...] [SEED <n>] [TIMEOUT <seconds>] [QUICK])
 #
 # <target> is a shared library made by alloc8_add_interposer for Linux (interpose or prefixed
 # mode). Registers one CTest test per check, alloc8.<target>.<check>, with the label
@@ -15,6 +15,12 @@
 #            outcomes compared with the same sequence under glibc
 #   threads  thread churn (returned, pthread_exit, detached, cancelled) with cross-thread frees
 #   fork     fork while threads allocate, then allocation in the child
+#   cxx      the 20 C++ operators new and delete (when the spec has them: cxx: true), the
+#            new_handler loop, bad_alloc and nullptr; built only when the project has enabled C++
+#            (enable_language(CXX) before this call): otherwise the test reports the check skipped
+#            (exit 77, CTest's SKIP_RETURN_CODE) with the reason
+# QUICK: fewer iterations of the same checks (alloc8-gen --quick: 20,000 stress operations instead of
+# 200,000, 4 rounds of threads instead of 16, 20 forks instead of 100), for edit-compile-test loops.
 # Each test runs `alloc8-gen <spec> --check-library <library> --checks <check>`, which first proves
 # that the library served the program. TIMEOUT (default 300) is a safety net: each program stops
 # itself with a message when it makes no progress.
@@ -29,10 +35,20 @@ function(_alloc8_kit_programs out_var)
       message(FATAL_ERROR "alloc8_add_conformance_tests: the kit's sources are not at ${kit_dir}")
     endif()
     find_package(Threads REQUIRED)
-    foreach(check api stress threads fork)
-      add_executable(alloc8_kit_${check} "${kit_dir}/${check}.c")
+    get_property(languages GLOBAL PROPERTY ENABLED_LANGUAGES)
+    set(programs api stress threads fork)
+    if("CXX" IN_LIST languages)
+      list(APPEND programs cxx)
+    endif()
+    foreach(check IN LISTS programs)
+      if(check STREQUAL "cxx")
+        add_executable(alloc8_kit_${check} "${kit_dir}/cxx.cpp")
+      else()
+        add_executable(alloc8_kit_${check} "${kit_dir}/${check}.c")
+      endif()
       set_target_properties(alloc8_kit_${check} PROPERTIES
         C_STANDARD 11 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF
+        CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF
         RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/alloc8_kit")
       if(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
         # the compiler must not fold or drop the allocation calls under test
@@ -46,7 +62,7 @@ function(_alloc8_kit_programs out_var)
 endfunction()
 
 function(alloc8_add_conformance_tests target)
-  cmake_parse_arguments(PARSE_ARGV 1 A8 "" "SEED;TIMEOUT" "CHECKS")
+  cmake_parse_arguments(PARSE_ARGV 1 A8 "QUICK" "SEED;TIMEOUT" "CHECKS")
   if(A8_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "alloc8_add_conformance_tests(${target}): unexpected arguments: ${A8_UNPARSED_ARGUMENTS}")
   endif()
@@ -63,30 +79,48 @@ function(alloc8_add_conformance_tests target)
     message(FATAL_ERROR "alloc8_add_conformance_tests(${target}): the kit checks shared libraries built for Linux "
                         "(LD_PRELOAD or dlopen); ${target} is a ${type} for ${platform}")
   endif()
-  set(all_checks api stress threads fork)
+  set(all_checks api stress threads fork cxx)
+  # cxx applies when the glue defines the C++ operators: a file tagged cxx (alloc8-gen --describe)
+  alloc8_generator_command(gen)
+  execute_process(COMMAND ${gen} "${spec}" --platform linux --describe
+                  OUTPUT_VARIABLE facts ERROR_VARIABLE errors RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "alloc8_add_conformance_tests(${target}): the spec is not usable:\n${errors}")
+  endif()
+  set(applicable api stress threads fork)
+  if(facts MATCHES "(^|\n)output=([a-z]+,)*cxx[, ]")
+    list(APPEND applicable cxx)
+  endif()
   set(checks ${A8_CHECKS})
   if(NOT checks)
-    set(checks ${all_checks})
+    set(checks ${applicable})
   endif()
   foreach(check IN LISTS checks)
     if(NOT check IN_LIST all_checks)
       message(FATAL_ERROR "alloc8_add_conformance_tests(${target}): unknown check ${check}; "
                           "expected some of ${all_checks}")
     endif()
+    if(NOT check IN_LIST applicable)
+      message(FATAL_ERROR "alloc8_add_conformance_tests(${target}): CHECKS ${check}: the spec defines no C++ "
+                          "operators (cxx: false, or prefixed mode)")
+    endif()
   endforeach()
   set(seed "")
   if(DEFINED A8_SEED)
     set(seed --seed ${A8_SEED})
   endif()
+  if(A8_QUICK)
+    list(APPEND seed --quick)
+  endif()
   if(NOT A8_TIMEOUT)
     set(A8_TIMEOUT 300)
   endif()
   _alloc8_kit_programs(programs)
-  alloc8_generator_command(gen)
   foreach(check IN LISTS checks)
     add_test(NAME alloc8.${target}.${check}
              COMMAND ${gen} "${spec}" --check-library "$<TARGET_FILE:${target}>" --checks ${check}
                      --kit-programs "${programs}" ${seed})
-    set_tests_properties(alloc8.${target}.${check} PROPERTIES LABELS "alloc8.${target}" TIMEOUT ${A8_TIMEOUT})
+    set_tests_properties(alloc8.${target}.${check} PROPERTIES LABELS "alloc8.${target}" TIMEOUT ${A8_TIMEOUT}
+                         SKIP_RETURN_CODE 77)
   endforeach()
 endfunction()

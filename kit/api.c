@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* kit/api.c: the C API's semantics through the glue, for the allocator behind it (docs/kit.md).
+/* kit/api.c: the C API's semantics through the glue, for the allocator behind it (docs/checking.md).
  *
  *   api [facts...]          (kit.h lists the facts; the driver passes them from the spec)
  *
@@ -506,6 +506,62 @@ static void check_aligned(void) {
     }
 }
 
+/* ---- blocks that are not the allocator's (entry.owns) ----------------------------------------- */
+
+/* With entry.owns bound, the glue hands a block the allocator does not own to glibc: blocks made by
+ * glibc's own malloc (before the interposer was in place, or by a library bound to glibc) keep
+ * glibc's usable size, realloc moves them into the allocator with their contents, free returns
+ * them to glibc. Without owns every pointer is the allocator's, and there is nothing to check.
+ * Interpose mode only: glibc's functions are reached through a handle of libc.so.6. */
+static void check_foreign(void) {
+    if (!kit_bound("owns") || K.prefix != NULL || K.reference)
+        return;
+    kit_phase("api: blocks from glibc's own malloc (entry.owns must be 0 for them)");
+    void *libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+    void *syms[3] = {NULL, NULL, NULL};
+    static const char *const names[3] = {"malloc", "malloc_usable_size", "free"};
+    for (int i = 0; i < 3 && libc != NULL; i++)
+        syms[i] = dlsym(libc, names[i]);
+    KIT_CHECK(syms[0] && syms[1] && syms[2] && strstr(kit_defined_in(syms[0]), "libc.so") != NULL, "the kit",
+              "\"glibc's own malloc, malloc_usable_size and free are found in libc.so.6\"",
+              "dlopen(\"libc.so.6\", RTLD_NOLOAD) -> %p; dlsym(malloc) -> %p in %s", libc, syms[0],
+              kit_defined_in(syms[0]));
+    if (!(syms[0] && syms[1] && syms[2]))
+        return;
+    void *(*glibc_malloc)(size_t);
+    size_t (*glibc_usable_size)(void *);
+    void (*glibc_free)(void *);
+    KIT_SET(glibc_malloc, syms[0]);
+    KIT_SET(glibc_usable_size, syms[1]);
+    KIT_SET(glibc_free, syms[2]);
+    static const size_t sizes[] = {24, 100, 1000, 5000, 200000};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        size_t n = sizes[i];
+        unsigned char *q = glibc_malloc(n);
+        if (q == NULL)
+            continue;
+        fill(q, n, (unsigned char)i);
+        size_t theirs = glibc_usable_size(q), ours = A.usable_size(q);
+        KIT_CHECK(ours == theirs, "entry.owns", C_OWNS,
+                  "q = glibc's own malloc(%zu) -> %p; malloc_usable_size(q) -> %zu, but glibc's malloc_usable_size(q) "
+                  "-> %zu",
+                  n, (void *)q, ours, theirs);
+        if (ours != theirs) {
+            glibc_free(q); /* not through the glue: the allocator would take it for its own */
+            continue;
+        }
+        size_t bigger = 2 * n + 100;
+        unsigned char *r = A.realloc(q, bigger);
+        size_t changed = r ? first_change(r, n, (unsigned char)i) : 0;
+        KIT_CHECK(r != NULL && changed == n && A.usable_size(r) >= bigger, "entry.owns", C_OWNS,
+                  "q = glibc's own malloc(%zu) -> %p; r = realloc(q, %zu) -> %p, usable size %zu, contents changed "
+                  "at offset %zu of %zu",
+                  n, (void *)q, bigger, (void *)r, r ? A.usable_size(r) : 0, changed, n);
+        A.free(r);
+        A.free(glibc_malloc(n)); /* back to glibc through the glue's free */
+    }
+}
+
 int main(int argc, char **argv) {
     int next = kit_begin("api", argc, argv, 300);
     if (next < argc)
@@ -519,6 +575,7 @@ int main(int argc, char **argv) {
     check_realloc();
     check_aligned();
     check_enomem();
+    check_foreign();
     kit_phase("api: done");
     return kit_report();
 }

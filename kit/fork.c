@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* kit/fork.c: fork from a multithreaded process while its threads allocate, then allocate in the
- * child (docs/kit.md).
+ * child (docs/checking.md).
  *
- *   fork [facts...]
+ *   fork [facts...] [--forks N]
  *
- * FORKS times: WORKERS threads allocate and free (mostly small blocks, some aligned, some
+ * FORKS times (--forks N: fewer): WORKERS threads allocate and free (mostly small blocks, some aligned, some
  * reallocated, a few large ones), each at least MIN_ALLOCS times since the last fork, so that all
  * of them are inside the allocator, taking and releasing its locks; the main thread forks in the
  * middle of that. The child makes one block of every size class and an aligned one, frees them
@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 
 enum { WORKERS = 4, FORKS = 100, FULL_EVERY = 20, MIN_ALLOCS = 20, CHILD_HUNG = 42 };
+static int forks = FORKS; /* --forks N: fewer */
 #define CHILD_SECONDS 10
 #define STRING(x) #x
 #define TEXT(x) STRING(x)
@@ -184,6 +185,12 @@ static const char *const child_errors[] = {"",
 
 int main(int argc, char **argv) {
     int next = kit_begin("fork", argc, argv, 600);
+    if (next + 1 < argc && strcmp(argv[next], "--forks") == 0) { /* fewer (the driver's --quick) */
+        forks = (int)kit_number(argv[next + 1]);
+        if (forks < 1 || forks > FORKS)
+            kit_usage("--forks: 1 to 100");
+        next += 2;
+    }
     if (next < argc)
         kit_usage(argv[next]);
     char who[512];
@@ -206,21 +213,21 @@ int main(int argc, char **argv) {
             return 1;
         }
     static char phase[128];
-    for (fork_number = 1; fork_number <= FORKS && atomic_load(&kit_failures) == 0; fork_number++) {
+    for (fork_number = 1; fork_number <= forks && atomic_load(&kit_failures) == 0; fork_number++) {
         int full = fork_number % FULL_EVERY == 0;
         for (int i = 0; i < WORKERS; i++)
             atomic_store(&round_allocs[i], 0);
         set_round(1, 0);
-        snprintf(phase, sizeof phase, "fork: fork %d of %d, waiting for the workers to allocate", fork_number, FORKS);
+        snprintf(phase, sizeof phase, "fork: fork %d of %d, waiting for the workers to allocate", fork_number, forks);
         kit_phase(phase);
         for (int i = 0; i < WORKERS; i++)
             while (atomic_load(&round_allocs[i]) < MIN_ALLOCS)
                 sched_yield();
         snprintf(hung_prefix, sizeof hung_prefix,
                  "FAIL fork: %s broke %s: fork() while %d threads were allocating (fork %d of %d), then in the child: ",
-                 who, contract, WORKERS, fork_number, FORKS);
+                 who, contract, WORKERS, fork_number, forks);
         snprintf(phase, sizeof phase, "fork: fork %d of %d, in fork() (the prepare handlers take the locks)",
-                 fork_number, FORKS);
+                 fork_number, forks);
         pid_t pid = fork(); /* the workers are allocating right now */
         if (pid == 0)
             _exit(child_work(full));
@@ -232,7 +239,7 @@ int main(int argc, char **argv) {
             atomic_fetch_add(&kit_failures, 1);
             break;
         }
-        snprintf(phase, sizeof phase, "fork: fork %d of %d, waiting for the child", fork_number, FORKS);
+        snprintf(phase, sizeof phase, "fork: fork %d of %d, waiting for the child", fork_number, forks);
         int status = 0;
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
             ;
@@ -258,7 +265,7 @@ int main(int argc, char **argv) {
     KIT_CHECK(atomic_load(&worker_failures) == 0, "entry.malloc", C_MALLOC_OK,
               "%d allocations of the worker threads returned NULL", atomic_load(&worker_failures));
     if (atomic_load(&kit_failures) == 0)
-        kit_say("fork: %d forks, each while %d threads were allocating; every child allocated and exited", FORKS,
+        kit_say("fork: %d forks, each while %d threads were allocating; every child allocated and exited", forks,
                 WORKERS);
     return kit_report();
 }

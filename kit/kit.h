@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* kit.h: what the programs of the alloc8 kit share (docs/kit.md). Header-only, C11 with glibc's
+/* kit.h: what the programs of the alloc8 kit share (docs/checking.md). Header-only, C11 with glibc's
  * extensions (define _GNU_SOURCE before including it).
  *
  * Each kit program exercises an allocator behind the alloc8 glue through the standard API and
@@ -34,13 +34,22 @@
 #include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <ucontext.h>
 #include <unistd.h>
+
+#ifdef __cplusplus /* kit/cxx.cpp: C++ has no <stdatomic.h> before C++23 */
+#include <atomic>
+typedef std::atomic<int> atomic_int;
+using std::atomic_fetch_add;
+using std::atomic_load;
+#else
+#include <stdatomic.h>
+#endif
 
 /* The API under test: the standard names (interpose mode: they are the interposer's), or the
  * prefixed library's (prefixed mode). free_sized and free_aligned_sized may be missing (glibc
@@ -255,13 +264,18 @@ static inline void kit_fail(const char *who, const char *contract, const char *f
 #define C_INTACT                                                                                                       \
     "\"the value of the object is unchanged\" while it is allocated (C11 7.22.3: an allocated "                        \
     "object is disjoint from any other object)"
+#define C_OWNS                                                                                                         \
+    "\"non-zero iff the block is this allocator's; must be safe for any pointer value\" (docs/spec.md, entry: "        \
+    "owns): \"blocks that are not (for example allocated before the interposer was in place) are handed to the "       \
+    "next definition in the lookup order (glibc's free, malloc_usable_size), and realloc moves them into the "         \
+    "allocator\""
 #define C_MALLOC_OK "\"may return NULL\" only when memory is exhausted (docs/spec.md, entry: malloc)"
 
 /* ---- arguments and the API table ------------------------------------------------------------ */
 
 static inline void kit_usage(const char *why) {
     kit_say("FAIL %s: bad arguments: %s (the kit's programs are run by alloc8-gen --check-library "
-            "or by alloc8_add_conformance_tests; docs/kit.md)",
+            "or by alloc8_add_conformance_tests; docs/checking.md)",
             K.program, why);
     _exit(2);
 }
@@ -417,15 +431,67 @@ static inline void kit_bind(void) {
 
 /* ---- signals: a crash or a hang says where it happened ---------------------------------------- */
 
-static inline void kit_on_signal(int sig) {
+/* "0x..." of `value` into `out` (at least 19 bytes): a signal handler may not call snprintf. */
+static inline const char *kit_hex(char *out, uintptr_t value) {
+    char digits[2 * sizeof value];
+    int n = 0;
+    do {
+        digits[n++] = "0123456789abcdef"[value & 15];
+        value >>= 4;
+    } while (value != 0);
+    out[0] = '0';
+    out[1] = 'x';
+    for (int i = 0; i < n; i++)
+        out[2 + i] = digits[n - 1 - i];
+    out[2 + n] = '\0';
+    return out;
+}
+
+/* The instruction a fault happened at, from the signal's context (0 where the kit does not know
+ * the machine's context layout). */
+static inline uintptr_t kit_fault_pc(void *context) {
+#if defined(__x86_64__)
+    return (uintptr_t)((ucontext_t *)context)->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+    return (uintptr_t)((ucontext_t *)context)->uc_mcontext.pc;
+#else
+    (void)context;
+    return 0;
+#endif
+}
+
+/* For a fault: " at address A, in FUNCTION (FILE)" or " at address A, at FILE+OFFSET". dladdr is
+ * not async-signal-safe, but the program is ending with a fault its own code did not make: the
+ * function's name is worth the risk (the alarm still ends a hang in it). */
+static inline void kit_say_fault(int sig, siginfo_t *info, void *context) {
+    char hex[24];
+    if (sig != SIGSEGV && sig != SIGBUS && sig != SIGFPE && sig != SIGILL)
+        return;
+    if (sig == SIGSEGV || sig == SIGBUS)
+        kit_say_raw(" at address ", kit_hex(hex, (uintptr_t)info->si_addr), "");
+    uintptr_t pc = kit_fault_pc(context);
+    Dl_info where;
+    if (pc == 0 || dladdr((void *)pc, &where) == 0 || where.dli_fname == NULL)
+        return;
+    if (where.dli_sname != NULL) {
+        kit_say_raw(", in ", where.dli_sname, " (");
+        kit_say_raw(where.dli_fname, ")", "");
+    } else {
+        kit_say_raw(", at ", where.dli_fname, "+");
+        kit_say_raw(kit_hex(hex, pc - (uintptr_t)where.dli_fbase), "", "");
+    }
+}
+
+static inline void kit_on_signal(int sig, siginfo_t *info, void *context) {
     const char *what = sig == SIGALRM   ? "no progress (its alarm fired: a deadlock?)"
                        : sig == SIGSEGV ? "a segmentation fault (SIGSEGV)"
                        : sig == SIGBUS  ? "a bus error (SIGBUS)"
                        : sig == SIGABRT ? "an abort (SIGABRT)"
                                         : "a fatal signal";
     kit_say_raw("FAIL ", K.program, ": ");
-    kit_say_raw(what, " while ", kit_phase_text);
-    kit_say_raw("\n", "", "");
+    kit_say_raw(what, "", "");
+    kit_say_fault(sig, info, context);
+    kit_say_raw(" while ", kit_phase_text, "\n");
     if (sig == SIGALRM)
         _exit(3);
     signal(sig, SIG_DFL);
@@ -437,15 +503,21 @@ static inline void kit_catch_signals(void) {
     for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
-        sa.sa_handler = kit_on_signal;
+        sa.sa_sigaction = kit_on_signal;
         sigemptyset(&sa.sa_mask);
-        sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+        sa.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_NODEFER;
         sigaction(signals[i], &sa, NULL);
     }
 }
 
+/* The phase of the first allocation when the spec binds entry.init, which it runs (the driver
+ * explains a failure in it with the bootstrap area's rules). */
+#define KIT_INIT_PHASE "the first allocation, malloc(1), which runs entry.init"
+
 /* The program's start: facts, service proof, signal handlers, a watchdog of `seconds` (a safety
- * net far above the program's own time: the failure it reports is a hang). */
+ * net far above the program's own time: the failure it reports is a hang). With entry.init bound,
+ * the first allocation is made here, in a phase of its own: nothing the kit does before it
+ * allocates (dlsym and dladdr of names that exist do not). */
 static inline int kit_begin(const char *program, int argc, char **argv, unsigned seconds) {
     K.program = program;
     int next = 1;
@@ -453,6 +525,11 @@ static inline int kit_begin(const char *program, int argc, char **argv, unsigned
     kit_catch_signals();
     alarm(seconds);
     kit_bind();
+    if (kit_bound("init") && !K.reference) {
+        kit_phase(KIT_INIT_PHASE);
+        A.free(A.malloc(1));
+        kit_phase("starting");
+    }
     return next;
 }
 

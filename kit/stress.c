@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* kit/stress.c: a seeded, reproducible, randomized differential stress of the whole C API
- * (docs/kit.md).
+ * (docs/checking.md).
  *
  *   stress [facts...] [--seed S] [--ops N] [--trace FILE]
  *

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* kit/threads.c: thread churn with cross-thread frees (docs/kit.md).
+/* kit/threads.c: thread churn with cross-thread frees (docs/checking.md).
  *
- *   threads [facts...]
+ *   threads [facts...] [--rounds N]
  *
- * ROUNDS rounds of PER_ROUND threads each, of four kinds: returning from the start routine,
+ * ROUNDS rounds (--rounds N: fewer) of PER_ROUND threads each, of four kinds: returning from the start routine,
  * leaving through pthread_exit from a nested call, detached, and cancelled (deferred, while
  * blocked in pause(), with a cleanup handler that frees the thread's own blocks). Every thread
  * first makes its keepsake, a block that outlives it (the main thread frees every keepsake at the
@@ -299,15 +299,22 @@ static char phase[96];
 
 int main(int argc, char **argv) {
     int next = kit_begin("threads", argc, argv, 300);
+    int max_rounds = ROUNDS;
+    if (next + 1 < argc && strcmp(argv[next], "--rounds") == 0) { /* fewer (the driver's --quick) */
+        max_rounds = (int)kit_number(argv[next + 1]);
+        if (max_rounds < 1 || max_rounds > ROUNDS)
+            kit_usage("--rounds: 1 to 16");
+        next += 2;
+    }
     if (next < argc)
         kit_usage(argv[next]);
     pthread_attr_t detached;
     pthread_attr_init(&detached);
     pthread_attr_setdetachstate(&detached, PTHREAD_CREATE_DETACHED);
     int detached_started = 0, cancel_started = 0, rounds = 0;
-    for (int round = 0; round < ROUNDS && atomic_load(&reported) == 0; round++, rounds++) {
-        snprintf(phase, sizeof phase, "threads: round %d of %d (%d threads: create, join, cancel)", round + 1, ROUNDS,
-                 PER_ROUND);
+    for (int round = 0; round < max_rounds && atomic_load(&reported) == 0; round++, rounds++) {
+        snprintf(phase, sizeof phase, "threads: round %d of %d (%d threads: create, join, cancel)", round + 1,
+                 max_rounds, PER_ROUND);
         kit_phase(phase);
         for (int k = 0; k < PER_ROUND; k++) {
             int n = round * PER_ROUND + k;

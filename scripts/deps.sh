@@ -9,10 +9,12 @@ packages=(
   git                                          # real-program tests
   libgc-dev pkg-config                         # the runtime's GC support (Boehm GC)
   libmimalloc-dev libgoogle-perftools-dev libjemalloc-dev   # allocators of the shipped bindings
+  libtbb-dev libtbbmalloc2                     # TBB's scalable allocator (bindings/tbb.yaml)
   valgrind                                     # benchmarks: instruction counts (callgrind)
   clang-format                                 # the format check of the hand-written C (format.handwritten)
   sqlite3 perl xz-utils nodejs                 # the real-program corpus
   gcc-mingw-w64-x86-64 wine wine64             # Windows: cross-compiled DLL and tests run under Wine
+  musl-tools                                   # musl: musl-gcc, musl's libc and dynamic loader (tests/musl/)
 )
 # Python's own regression tests for the corpus, for the /usr/bin/python3 in use (optional).
 if [ -x /usr/bin/python3 ]; then

@@ -21,11 +21,10 @@ def declaration(ret, name, params):
     return f"{before_name(ret)}{name}({parameters(params)})"
 
 
-def pointer(ret, params, name=""):
-    """The type of a pointer to such a function, "void *(*)(size_t)"; with `name`, a declarator of
-    a variable of that type, "void *(*name)(size_t)"."""
-    types = ", ".join(t for t, _ in params) or "void"
-    return f"{before_name(ret)}(*{name})({types})"
+def function_type(ret, name, params):
+    """A declarator of a function type, the parameters' types only: function_type("void *", "f_fn",
+    (("size_t", "n"),)) is "void *f_fn(size_t)" (typedef'd, it names the type)."""
+    return f"{before_name(ret)}{name}({', '.join(t for t, _ in params) or 'void'})"
 
 
 def returns_value(ret):

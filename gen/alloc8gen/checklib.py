@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
-"""alloc8-gen SPEC --check-library LIB: run the kit (kit/, docs/kit.md) against a built library.
+"""alloc8-gen SPEC --check-library LIB: run the kit (kit/, docs/checking.md) against a built library.
 
-Each kit program is compiled with `cc` (or $CC) into a temporary directory, unless
+Each kit program is compiled with `cc` (or $CC; kit/cxx.cpp with `c++` or $CXX, and the cxx check is
+skipped, with the reason, when there is none) into a temporary directory, unless
 --kit-programs names a directory that holds them already built (alloc8_add_conformance_tests
 builds them with the project's compiler), and run with LD_PRELOAD=LIB (interpose mode) or with
 LIB loaded by dlopen (prefixed mode). Every program first proves that LIB serves it: each name of
@@ -10,11 +11,15 @@ silently did not apply fails. The stress program also runs under plain glibc wit
 the digests of the two runs' outcomes must be equal, and when they are not, the first operation
 whose outcome differs is shown.
 
-One line per check, PASS or FAIL and why (then the program's other FAIL lines, indented); the exit
-status is 0 when every check passed, 1 otherwise.
+One line per check, PASS, FAIL and why (then the program's other FAIL lines, indented) or SKIP and
+why; the exit status is 1 when a check failed, 77 when every check was skipped, 0 otherwise. When
+the glue itself stopped the program (a checked build's `alloc8 check (...)` line, or its run-time
+check of the allocator's own calls), that line is the FAIL line; with entry.init bound, a program
+that died in its first allocation gets a line that explains what the glue does while init runs.
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,7 +28,7 @@ import tempfile
 from . import platforms
 from .errors import UsageError, printable
 
-CHECKS = ("api", "stress", "threads", "fork")
+CHECKS = ("api", "stress", "threads", "fork", "cxx")
 
 # The kit's sources: kit/ beside gen/ in the source tree, share/alloc8/kit beside
 # share/alloc8/gen when installed (as templates/ is).
@@ -32,7 +37,21 @@ KIT_DIR = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__
 # A safety net only: every program bounds its own work and has an alarm that reports a hang.
 TIMEOUT = 900
 
+# --quick: fewer iterations of the same checks, for edit-compile-test loops (docs/checking.md).
+QUICK = {"stress": ["--ops", "20000"], "threads": ["--rounds", "4"], "fork": ["--forks", "20"]}
+
 COMPILE_FLAGS = ("-std=c11", "-O2", "-g", "-fno-builtin", "-pthread")
+CXX_COMPILE_FLAGS = ("-std=c++17", "-O2", "-g", "-fno-builtin", "-pthread")
+
+
+def applicable(spec):
+    """The checks that apply to the spec's library: cxx only when the glue defines the C++
+    operators (cxx: true, which prefixed mode refuses)."""
+    return [c for c in CHECKS if c != "cxx" or spec.cxx]
+
+
+class Skipped(Exception):
+    """A check that cannot run here (no C++ compiler): reported as SKIP with the reason."""
 
 # The names whose definitions the kit programs prove are the library's (kit/kit.h, kit_bind).
 KIT_NAMES = ("malloc", "free", "calloc", "realloc", "memalign", "posix_memalign", "aligned_alloc", "valloc",
@@ -75,11 +94,17 @@ def _say(out, line):
     print(printable(line), file=out, flush=True)
 
 
-def _compile(check, work, cc):
-    """Compile kit/<check>.c; returns (path, None) or (None, why)."""
-    source = os.path.join(KIT_DIR, f"{check}.c")
+def _compile(check, work, cc, cxx):
+    """Compile kit/<check>.c (kit/cxx.cpp with the C++ compiler); returns (path, None) or (None, why).
+    Raises Skipped when the C++ check has no C++ compiler."""
+    if check == "cxx":
+        if shutil.which(cxx[0]) is None:
+            raise Skipped(f"no C++ compiler: {cxx[0]} is not on PATH (set CXX to one to run the C++ check)")
+        cc, flags, source = cxx, CXX_COMPILE_FLAGS, os.path.join(KIT_DIR, "cxx.cpp")
+    else:
+        flags, source = COMPILE_FLAGS, os.path.join(KIT_DIR, f"{check}.c")
     target = os.path.join(work, program_name(check))
-    command = [*cc, *COMPILE_FLAGS, f"-I{KIT_DIR}", "-o", target, source, "-ldl"]
+    command = [*cc, *flags, f"-I{KIT_DIR}", "-o", target, source, "-ldl"]
     try:
         done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as e:
@@ -118,13 +143,38 @@ def _why(status):
     return f"exit status {status}"
 
 
+def _glue_stop(check, status, fails, err):
+    """The glue's own line when it stopped the program, as the first line of the check's FAIL.
+
+    A checked build (alloc8_add_interposer ... CHECKED, docs/spec.md "Checked build") writes one
+    line `alloc8 check (<spec>): ...` naming the entry and the contract, then aborts; the run-time
+    check of the allocator's own calls into the glue writes `alloc8: ...` and aborts too. Either is
+    a better first line than the kit's own report of the SIGABRT, which gives the phase."""
+    line = next((e for e in err if e.startswith("alloc8 check (")), None)
+    what = "the checked build"
+    if line is None:
+        line = next((e for e in err if e.startswith("alloc8: ") and " calls " in e), None)
+        what = "the glue's check of the allocator's own calls"
+    if line is None:
+        return None
+    phase = next((f[len(f"FAIL {check}: "):] for f in fails if " (SIGABRT) while " in f), "")
+    phase = phase.split(" while ", 1)[1] if " while " in phase else ""
+    where = f" while {phase}" if phase else ""
+    stopped = "stopped the program" + (f" ({_why(status)})" if status not in (0, 1) else "")
+    return f"{check}: {line.rstrip()} [{what} {stopped}{where}]"
+
+
 def _verdict(check, status, out, err):
     """(passed, first line, detail lines) of one run."""
     fails = [line for line in out if line.startswith("FAIL ")]
     summary = next((line for line in reversed(out) if line.startswith(f"{check}: ")), "")
     served = any(line.startswith(f"served: {check}:") for line in out)
-    if status == 0 and not fails and served and summary.endswith("checks passed"):
+    stop = _glue_stop(check, status, fails, err)
+    if status == 0 and not fails and served and summary.endswith("checks passed") and stop is None:
         return True, summary, []
+    if stop is not None:
+        others = [f for f in fails if " (SIGABRT) while " not in f]
+        return False, stop, others + [f"stderr: {e}" for e in err if not e.startswith("alloc8")][:5]
     details = fails[1:] + [f"stderr: {line}" for line in err[:5]]
     if fails:
         first = fails[0][len("FAIL "):]
@@ -134,6 +184,40 @@ def _verdict(check, status, out, err):
     if not served and status is not None and status >= 0:
         return False, f"{check}: the program did not prove that the library served it ({_why(status)})", details
     return False, f"{check}: {_why(status)} without a FAIL line" + (f"; last output: {out[-1]}" if out else ""), details
+
+
+# kit/kit.h, KIT_INIT_PHASE: the phase of the first allocation when the spec binds entry.init.
+INIT_PHASE = "the first allocation, malloc(1), which runs entry.init"
+
+
+def _init_failure(spec, check, out, err):
+    """With entry.init bound, a program that died in its first allocation died in init (which runs
+    first) unless the glue stopped it (its own line says why) or the fault is in another entry's
+    function: the line that says so in the user's terms (what the glue does while init runs), or
+    None."""
+    if not spec.has("init") or _glue_stop(check, 0, [], err) is not None:
+        return None
+    died = next((line for line in out if line.startswith(f"FAIL {check}: ") and line.endswith(" while " + INIT_PHASE)),
+                None)
+    if died is None:
+        return None
+    how = died[len(f"FAIL {check}: "):-len(" while " + INIT_PHASE)]
+    others = {e.symbol for role, e in spec.entries.items() if role != "init"}
+    if any(f", in {symbol} (" in how for symbol in others):
+        return None
+    size = spec.bootstrap_size
+    init = f"entry.init ({spec.entries['init'].symbol})"
+    if how.startswith("no progress"):
+        advice = ("other threads wait until init has returned: init must not wait for another thread that "
+                  "allocates")
+    else:
+        advice = (f"a request that does not fit in the {size} bytes returns NULL: check init's allocations for "
+                  "NULL, take large memory from mmap, or raise bootstrap_size")
+    return (f"{check}: {init} broke \"the calls its thread makes to the glue's allocating functions are served "
+            f"from the glue's bootstrap area (bootstrap_size bytes, never reused: a request that does not fit fails "
+            f"with ENOMEM)\" (docs/spec.md, Where an allocator may get its memory; bootstrap_size: {size}): "
+            f"malloc(1), the program's first allocation, ran {init} and ended in {how}; while init runs, its "
+            f"malloc, calloc, strdup, ... are not glibc's but the bootstrap area's, and {advice}")
 
 
 def _digest(out):
@@ -178,7 +262,7 @@ def _first_difference(program, args, ref_args, lib, preload, work, symbols, sets
     return "the digests differ but the traces do not (a nondeterministic run?)"
 
 
-def check_library(spec, lib, checks=None, programs=None, seed=None, out=sys.stdout):
+def check_library(spec, lib, checks=None, programs=None, seed=None, out=sys.stdout, quick=False):
     """Run the kit's checks against `lib`; print one line per check; returns the exit status."""
     if not spec.glue:
         raise UsageError(f"{spec.file_name} has no 'entry' (it describes only a heap): there is no allocator to check")
@@ -186,10 +270,13 @@ def check_library(spec, lib, checks=None, programs=None, seed=None, out=sys.stdo
     if not os.path.isfile(lib):
         raise UsageError(f"--check-library {lib}: no such file")
     lib = os.path.abspath(lib)
-    checks = [c.strip() for c in checks] if checks else list(CHECKS)
+    checks = [c.strip() for c in checks] if checks else applicable(spec)
     for check in checks:
         if check not in CHECKS:
             raise UsageError(f"--checks: unknown check '{check}'; expected some of {', '.join(CHECKS)}")
+        if check not in applicable(spec):
+            raise UsageError(f"--checks {check}: {spec.file_name} defines no C++ operators (cxx: false, or "
+                             f"prefixed mode): there is nothing for the {check} check to check")
     if programs is None and not os.path.isdir(KIT_DIR):
         raise UsageError(f"the kit's sources are not at {KIT_DIR} (is alloc8 installed completely?)")
     args = ["--lib", lib]
@@ -200,21 +287,36 @@ def check_library(spec, lib, checks=None, programs=None, seed=None, out=sys.stdo
     args += facts(spec)
     symbols = {role: e.symbol for role, e in spec.entries.items()}
     cc = os.environ.get("CC", "").split() or ["cc"]
-    failed = 0
+    cxx = os.environ.get("CXX", "").split() or ["c++"]
+    failed = skipped = 0
     with tempfile.TemporaryDirectory(prefix="alloc8-kit-") as work:
         for check in checks:
-            if programs is not None:
-                program = os.path.join(programs, program_name(check))
-                why = None if os.access(program, os.X_OK) else f"{program} is not an executable"
-            else:
-                program, why = _compile(check, work, cc)
+            try:
+                if programs is not None:
+                    program = os.path.join(programs, program_name(check))
+                    why = None if os.access(program, os.X_OK) else f"{program} is not an executable"
+                    if why and check == "cxx" and not os.path.exists(program):
+                        raise Skipped(f"{os.path.abspath(programs)} has no {program_name(check)}: the project that "
+                                      "built the kit has no C++ compiler enabled (enable_language(CXX) before "
+                                      "alloc8_add_conformance_tests)")
+                else:
+                    program, why = _compile(check, work, cc, cxx)
+            except Skipped as e:
+                _say(out, f"SKIP {check}: {e}")
+                skipped += 1
+                continue
             if why:
                 _say(out, f"FAIL {check}: {why}")
                 failed += 1
                 continue
             extra = ["--seed", str(seed)] if check == "stress" and seed is not None else []
+            if quick:
+                extra += QUICK.get(check, [])
             status, lines, err = _run(program, args + extra, preload)
             passed, first, details = _verdict(check, status, lines, err)
+            init_line = None if passed else _init_failure(spec, check, lines, err)
+            if init_line is not None:
+                first = init_line
             if passed and check == "stress":
                 ref_args = ["--reference", *extra]  # glibc's own guarantees, not the spec's
                 ref_status, ref_lines, ref_err = _run(program, ref_args, None)
@@ -239,6 +341,12 @@ def check_library(spec, lib, checks=None, programs=None, seed=None, out=sys.stdo
     if programs is not None:
         source = f"kit programs from {os.path.abspath(programs)}"
     else:
-        source = f"kit compiled from {KIT_DIR} with {' '.join(cc)}"
-    _say(out, f"alloc8 kit: {n - failed} of {n} checks passed for {lib} ({spec.file_name}, {spec.mode} mode; {source})")
-    return 1 if failed else 0
+        source = f"kit compiled from {KIT_DIR} with {' '.join(cc)}" + (f" and {' '.join(cxx)}" if "cxx" in checks else "")
+    skips = f", {skipped} skipped" if skipped else ""
+    if quick:
+        source += "; --quick: fewer iterations"
+    _say(out, f"alloc8 kit: {n - failed - skipped} of {n} checks passed{skips} for {lib} ({spec.file_name}, "
+              f"{spec.mode} mode; {source})")
+    if failed:
+        return 1
+    return 77 if skipped == n else 0  # 77: every check skipped (CTest's SKIP_RETURN_CODE)

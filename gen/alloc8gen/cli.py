@@ -29,8 +29,8 @@ examples:
       read the allocator's object files (objdump) and exit 2 if an entry calls a name the glue
       exports (malloc, __libc_malloc, ...) or a libc function that allocates (strdup, fopen, ...)
   alloc8-gen myalloc.yaml --check-library build/libmyalloc.so
-      run the kit's checks (api, stress, threads, fork) against the built library; exit 1 if one
-      failed (docs/kit.md)
+      run the kit's checks (api, stress, threads, fork, cxx) against the built library; exit 1 if one
+      failed, 77 if every one was skipped (cxx without a C++ compiler) (docs/checking.md)
   python3 -m alloc8gen spec/allocator.yaml      (with gen/ on PYTHONPATH)
 
 exit status: 0 done (or up to date), 1 --check found stale or missing files (or a check of
@@ -68,14 +68,17 @@ def _parser():
                            "calls back into the glue (Linux; docs/spec.md, \"Where an allocator may get "
                            "its memory\")")
     mode.add_argument("--check-library", metavar="LIB",
-                      help="write nothing; run the conformance and stress kit (docs/kit.md) against LIB, the "
+                      help="write nothing; run the conformance and stress kit (docs/checking.md) against LIB, the "
                            "library built from SPEC (Linux): one PASS or FAIL line per check, exit 1 if one failed")
     p.add_argument("--checks", metavar="NAMES",
-                   help="with --check-library: the checks to run, comma-separated (default: api,stress,threads,fork)")
+                   help="with --check-library: the checks to run, comma-separated (default: api,stress,threads,fork "
+                        "and cxx when the spec has the C++ operators)")
     p.add_argument("--kit-programs", metavar="DIR",
                    help="with --check-library: the kit's programs already built (alloc8_kit_<check>), instead of "
-                        "compiling them with cc ($CC)")
+                        "compiling them with cc ($CC) and c++ ($CXX)")
     p.add_argument("--seed", type=int, metavar="N", help="with --check-library: the stress check's seed (default 1)")
+    p.add_argument("--quick", action="store_true",
+                   help="with --check-library: fewer iterations of the same checks (stress, threads, fork)")
     p.add_argument("--objdump", metavar="PROGRAM", default="objdump",
                    help="the objdump that --check-entries runs (default: %(default)s)")
     p.add_argument("--version", action="version", version=f"alloc8-gen {__version__}")
@@ -116,13 +119,13 @@ def _run(args):
     if args.check_library is not None:
         from . import checklib
         return checklib.check_library(spec, args.check_library, args.checks.split(",") if args.checks else None,
-                                      args.kit_programs, args.seed)
+                                      args.kit_programs, args.seed, quick=args.quick)
     chosen = platforms.selected(spec, args.platform)
     # rendered for every mode: a spec the templates cannot render fails here, at configure time
     # for a build system that asks --list-outputs or --describe
     files = [(os.path.join(args.out, path), text) for p in chosen for path, text in render.render(spec, p)]
     if args.describe:
-        for line in platforms.describe(spec):
+        for line in platforms.describe(spec, chosen[0] if len(chosen) == 1 else "linux"):
             _say(sys.stdout, line)
         for p in chosen:
             for path, tags in platforms.output_tags(spec, p):

@@ -27,6 +27,24 @@ class Platform:
     # <name>_malloc.c comes from one template per mode (<platform>/<mode>.c.j2) rather than one
     # for both (<platform>/malloc.c.j2)
     malloc_per_mode: bool = True
+    # An ELF system with a dynamic linker (linux, musl): RTLD_NEXT, the thread-local models, static
+    # archives used with the linker's --wrap. The shared templates read this, never the name.
+    elf: bool = False
+    # ELF: the C library, for the generated comments (glibc, musl)
+    libc: str = None
+    # ELF: the thread-hook template (None: <platform>/threads.c.j2)
+    threads_template: str = None
+    # ELF: the C preprocessor condition under which <threads.h> and thrd_create exist (None: always)
+    c11_threads: str = None
+    # ELF: the libc runs C++ thread_local destructors (__cxa_thread_atexit_impl) before the key
+    # destructors of a thread that ends (glibc); the thread hooks use it to see an exit begin
+    cxa_thread_atexit: bool = False
+    # ELF: the function every atfork registration ends in, which the glue wraps (and a static
+    # archive's users link with --wrap for) so that its own handlers are registered first
+    atfork: str = None
+    # ELF: the glue checks the allocator's own calls into it at run time (alloc8_add_interposer links
+    # with --wrap=<name> for the names describe() lists as self_wraps)
+    self_checks: bool = False
 
 
 PLATFORMS = {p.name: p for p in (
@@ -35,6 +53,22 @@ PLATFORMS = {p.name: p for p in (
         # dlopen with RTLD_DEEPBIND (docs/spec.md): the libraries it loads use the interposer too
         interpose_files=(("_dlopen.c", "linux/dlopen.c.j2"),),
         malloc_per_mode=False,
+        elf=True,
+        libc="glibc",
+        c11_threads="defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 28))",
+        cxa_thread_atexit=True,
+        atfork="__register_atfork",
+        self_checks=True,
+    ),
+    Platform(
+        # musl-based Linux (Alpine, static musl links; docs/platforms.md, "musl"): the eight
+        # functions musl lets a program replace, its own semantics; the Linux thread hooks
+        "musl",
+        malloc_per_mode=False,
+        elf=True,
+        libc="musl",
+        threads_template="linux/threads.c.j2",
+        atfork="pthread_atfork",  # musl has no __register_atfork
     ),
     Platform(
         "macos",
@@ -88,14 +122,20 @@ def _glue_files(spec, platform):
     if spec.cxx and platform.cxx_file:
         files.append((f"{name}_cxx.c", "common/cxx.c.j2"))
     if spec.threads:
-        files.append((f"{name}_threads.c", f"{platform.name}/threads.c.j2"))
+        files.append((f"{name}_threads.c", threads_template(platform)))
     return files
 
 
-def describe(spec):
+def threads_template(platform):
+    """The template of a platform's thread-hook source."""
+    return platform.threads_template or f"{platform.name}/threads.c.j2"
+
+
+def describe(spec, platform="linux"):
     """key=value lines about a spec for build systems and scripts (alloc8_add_interposer and
-    alloc8_add_heap read them; the test scripts read `platforms`). --describe follows them with the
-    `output=` lines of output_tags()."""
+    alloc8_add_heap read them; the test scripts read `platforms`), `static_wraps` for `platform`
+    (linux unless --platform names another). --describe follows them with the `output=` lines of
+    output_tags()."""
     t = spec.threads
     return [
         f"platforms={','.join(spec.platforms)}",
@@ -103,14 +143,25 @@ def describe(spec):
         f"threads={t.activation if t else 'none'}",
         f"heap={spec.heap.name if spec.heap else 'none'}",
         f"heap_fallback={spec.heap.fallback if spec.heap else 'none'}",
-        f"static_wraps={','.join(static_wraps(spec))}",
-        f"self_wraps={','.join(spec.self_checked + [a for a, _ in spec.libc_aliases])}",
+        f"static_wraps={','.join(static_wraps(spec, platform))}",
+        f"self_wraps={','.join(self_wraps(spec, platform))}",
     ]
 
 
-def static_wraps(spec):
-    """The functions a Linux static archive defines as __wrap_<name>, for the linker's --wrap."""
-    wraps = ["__register_atfork"] if spec.glue and spec.has("lock") else []
+def self_wraps(spec, platform="linux"):
+    """The names whose references from the library's own objects go to the glue's run-time checks."""
+    if not PLATFORMS[platform].self_checks:
+        return []
+    return spec.self_checked + [a for a, _ in spec.libc_aliases]
+
+
+def static_wraps(spec, platform="linux"):
+    """The functions a Linux (glibc or musl) static archive defines as __wrap_<name>, for the
+    linker's --wrap; none on other platforms."""
+    atfork = PLATFORMS[platform].atfork
+    if atfork is None:
+        return []
+    wraps = [atfork] if spec.glue and spec.has("lock") else []
     return wraps + (["pthread_create", "thrd_create"] if spec.glue and spec.threads else [])
 
 
@@ -138,7 +189,7 @@ def output_tags(spec, platform):
     result = []
     for path, template in outputs(spec, platform):
         tags = ["heap" if template.startswith("heap/") else "glue"]
-        if template == f"{platform}/threads.c.j2":
+        if template == threads_template(PLATFORMS[platform]):
             tags.append("threads")
         if template == "common/cxx.c.j2":
             tags.append("cxx")

@@ -24,7 +24,8 @@ def _environment():
         autoescape=False,
     )
     # Every C declaration written from a signature goes through cdecl: declare(ret, name, params).
-    env.globals.update(declare=cdecl.declaration, returns_value=cdecl.returns_value)
+    env.globals.update(declare=cdecl.declaration, function_type=cdecl.function_type,
+                       returns_value=cdecl.returns_value)
     return env
 
 
@@ -34,6 +35,8 @@ def render(spec, platform):
     context = {
         "spec": spec,
         "platform": platform,
+        # the platform's facts (platforms.Platform): shared templates test these, not the name
+        "target": platforms.PLATFORMS[platform],
         "version": __version__,
         "libc_alias_signatures": exports.LIBC_ALIAS_SIGNATURES,
         "malloc_api_signatures": exports.MALLOC_API_SIGNATURES,
@@ -42,6 +45,7 @@ def render(spec, platform):
         "crt_dlls": exports.WINDOWS_CRT_DLLS,
         "crt_imports": exports.WINDOWS_CRT_IMPORTS,
         "crt_pointer": _crt_pointer,
+        "crt_signatures": exports.WINDOWS_CRT_SIGNATURES,
         "macos_interposed": [{"name": n, "replacement": r} for n, r in exports.MACOS_INTERPOSED],
         "deepbind_names": exports.deepbind_rebound_names(),
     }
@@ -65,6 +69,7 @@ def _crt_function(name, replacement):
 
 def _crt_pointer(replacement, name=""):
     """The C type of a pointer to the Windows C runtime function `replacement` (a key of
-    exports.WINDOWS_CRT_SIGNATURES), such as "void *(*)(size_t)"; with `name`, a declarator of it."""
-    ret, params = exports.WINDOWS_CRT_SIGNATURES[replacement]
-    return cdecl.pointer(ret, params, name)
+    exports.WINDOWS_CRT_SIGNATURES), "alloc8_crt_<replacement>_fn *" (the function types are
+    declared by templates/windows/crt.c.j2); with `name`, a declarator of it."""
+    assert replacement in exports.WINDOWS_CRT_SIGNATURES, replacement
+    return f"alloc8_crt_{replacement}_fn *{name}"

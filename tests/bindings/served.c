@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Proof that a binding really serves a program: run under LD_PRELOAD=<liba8NAME.so>.
- *   served <glibc|mimalloc|tcmalloc|jemalloc> <path of the interposer>
+ *   served <glibc|mimalloc|tcmalloc|jemalloc|tbb> <path of the interposer>
  * 1. The dynamic linker bound this program's malloc, free, calloc, realloc, aligned_alloc and
  *    operator new to the interposer (dladdr of what RTLD_DEFAULT finds).
  * 2. The allocator's own bookkeeping shows every block, asked through its introspection API
@@ -9,6 +9,9 @@
  *      tcmalloc  MallocExtension_GetOwnership(p) == owned for every block
  *      jemalloc  mallctl("thread.allocated") (bytes ever allocated by this thread) grows by at
  *                least the bytes asked for
+ *      tbb       __TBB_malloc_safer_msize(p, NULL), which is the block's usable size when
+ *                tbbmalloc recognizes the block as its own and 0 otherwise (TBB 2021.8,
+ *                src/tbbmalloc/frontend.cpp)
  *      glibc     mallinfo2, which the glue leaves to libc.so.6 (as it does mallopt, malloc_trim
  *                and the other extras: checked): bytes in use, in the heap or mmapped,
  *                cover the live block (a freed block may be reused, so no growth is required)
@@ -44,6 +47,7 @@ static const char *defined_in(const char *name) {
 static const char *allocator;
 static int (*mi_owns)(const void *); /* bool in mimalloc; only the low byte is used */
 static int (*tc_ownership)(const void *);
+static size_t (*tbb_safer_msize)(void *, size_t (*)(void *));
 static int (*je_mallctl)(const char *, void *, size_t *, void *, size_t);
 static struct mallinfo2 (*glibc_mallinfo2)(void);
 
@@ -70,6 +74,9 @@ static void check_block(const char *what, void *p, size_t size, uint64_t before)
         CHECK((mi_owns(p) & 0xff) != 0, "%s: mimalloc does not own the block\n", what);
     if (tc_ownership)
         CHECK(tc_ownership(p) == 1, "%s: tcmalloc does not own the block (ownership %d)\n", what, tc_ownership(p));
+    if (tbb_safer_msize)
+        CHECK(tbb_safer_msize(p, NULL) >= size, "%s: tbbmalloc does not own the block (its size %zu)\n", what,
+              tbb_safer_msize(p, NULL));
     if (glibc_mallinfo2) {
         uint64_t in_use = bytes_counter();
         CHECK(in_use >= size, "%s: glibc counts %llu bytes in use, less than the live block of %zu\n", what,
@@ -84,7 +91,7 @@ static void check_block(const char *what, void *p, size_t size, uint64_t before)
 
 int main(int argc, char **argv) {
     if (argc != 3) {
-        fprintf(stderr, "usage: served <glibc|mimalloc|tcmalloc|jemalloc> <interposer path>\n");
+        fprintf(stderr, "usage: served <glibc|mimalloc|tcmalloc|jemalloc|tbb> <interposer path>\n");
         return 2;
     }
     allocator = argv[1];
@@ -102,6 +109,9 @@ int main(int argc, char **argv) {
     } else if (strcmp(allocator, "tcmalloc") == 0) {
         void *fn = lookup(RTLD_DEFAULT, "MallocExtension_GetOwnership");
         memcpy(&tc_ownership, &fn, sizeof fn);
+    } else if (strcmp(allocator, "tbb") == 0) {
+        void *fn = lookup(RTLD_DEFAULT, "__TBB_malloc_safer_msize");
+        memcpy(&tbb_safer_msize, &fn, sizeof fn);
     } else if (strcmp(allocator, "jemalloc") == 0) {
         void *fn = lookup(RTLD_DEFAULT, "mallctl");
         memcpy(&je_mallctl, &fn, sizeof fn);

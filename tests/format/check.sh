@@ -3,8 +3,9 @@
 # format.handwritten: every hand-written C and C++ file must be formatted as the repository's
 # .clang-format says. The files are found when the test runs (a new file is checked as soon as it
 # exists): *.c, *.h, *.cpp, *.hpp, *.cc, *.hh under the directories given (default: runtime
-# examples tests bench), except tests/golden/ (generated C, compared with the generator's output by
-# gen.test_golden).
+# examples tests bench kit), except tests/golden/ unless it is one of them.
+# format.generated: the same for tests/golden/, the generated C (gen.test_golden checks that it is
+# the generator's output for every test spec).
 #
 # Usage: check.sh <repo> [dir...]
 # Exit status: 0 all formatted; 1 some file is not (clang-format names each file, line and column,
@@ -16,7 +17,7 @@ exec 2>&1
 repo=${1:?usage: check.sh <repo> [dir...]}
 shift
 dirs=("$@")
-[ ${#dirs[@]} -gt 0 ] || dirs=(runtime examples tests bench)
+[ ${#dirs[@]} -gt 0 ] || dirs=(runtime examples tests bench kit)
 want_major=14
 
 program=""
@@ -50,10 +51,14 @@ if [ ${#present[@]} -eq 0 ]; then
   exit 1
 fi
 dirs=("${present[@]}")
+prune=tests/golden
+for d in "${dirs[@]}"; do
+  [ "${d%/}" != tests/golden ] || prune=tests/golden/.none # asked for: checked
+done
 files=()
 while IFS= read -r -d '' f; do
   files+=("$f")
-done < <(find "${dirs[@]}" -path tests/golden -prune -o -type f \
+done < <(find "${dirs[@]}" -path "$prune" -prune -o -type f \
               \( -name '*.c' -o -name '*.h' -o -name '*.cpp' -o -name '*.hpp' -o -name '*.cc' -o -name '*.hh' \) \
               -print0 | sort -z)
 if [ ${#files[@]} -eq 0 ]; then

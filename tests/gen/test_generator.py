@@ -48,7 +48,7 @@ class Generator(unittest.TestCase):
         self.assertEqual(entry.call, "mi_malloc_aligned(size, alignment)")
         glue = self.files(MINIMAL)["linux/mini_glue.h"]
         self.assertIn("void *mi_malloc_aligned(size_t size, size_t alignment);", glue)
-        self.assertIn("alloc8_entry_aligned(size_t alignment, size_t size) { return mi_malloc_aligned(size, alignment); }", glue)
+        self.assertIn("alloc8_entry_aligned(size_t alignment, size_t size) {\n    return mi_malloc_aligned(size, alignment);\n}", glue)
 
     def test_constant_and_derived_arguments(self):
         text = textwrap.dedent("""\
@@ -64,10 +64,10 @@ class Generator(unittest.TestCase):
         glue = self.files(text)["linux/je_glue.h"]
         self.assertEqual(glue.count("void *mallocx("), 1, "one declaration per symbol")
         self.assertIn("void *mallocx(size_t size, int arg1);", glue)
-        self.assertIn("return mallocx(size, 0); }", glue)
-        self.assertIn("return sallocx(ptr, -1); }", glue)
-        self.assertIn("return mallocx(size, (int)__builtin_ctzll(alignment)); }", glue)
-        self.assertIn("return mallocx(count * size, 64); }", glue)
+        self.assertIn("return mallocx(size, 0);\n}", glue)
+        self.assertIn("return sallocx(ptr, -1);\n}", glue)
+        self.assertIn("return mallocx(size, (int)__builtin_ctzll(alignment));\n}", glue)
+        self.assertIn("return mallocx(count * size, 64);\n}", glue)
         self.assertIn("size += size == 0;", glue)
 
     def test_entries_left_to_glibc(self):

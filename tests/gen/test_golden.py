@@ -15,7 +15,7 @@ from alloc8gen.validate import load_spec
 
 GOLDEN = REPO / "tests" / "golden"
 SPECS = ([REFERENCE_SPEC] + sorted((REPO / "tests" / "specs" / "build").glob("*.yaml"))
-         + sorted((REPO / "bindings").glob("*.yaml")))
+         + sorted((REPO / "bindings").glob("*.yaml")) + sorted((REPO / "tests" / "musl").glob("*.yaml")))
 
 
 class Golden(unittest.TestCase):
@@ -26,7 +26,7 @@ class Golden(unittest.TestCase):
                 expected_dir = GOLDEN / spec_path.stem
                 spec = load_spec(str(spec_path))
                 produced = {}
-                for platform in (p for p in ("linux", "windows", "macos") if p in spec.platforms or p == "linux"):
+                for platform in (p for p in ("linux", "windows", "macos", "musl") if p in spec.platforms or p == "linux"):
                     produced.update(render.render(spec, platform))
                 if update:
                     for old in expected_dir.rglob("*"):

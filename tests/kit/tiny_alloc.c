@@ -14,6 +14,10 @@
  *   TINY_BREAK_FORK_LOCK       lock and unlock (the fork handlers) forget the small-block lock
  *   TINY_BREAK_THREAD_CLEANUP  the thread-exit hook (threads.cleanup) recycles the thread's
  *                              carving chunk while blocks carved from it are still alive
+ *   TINY_BREAK_OWNS_ALL        entry.owns claims every pointer (tiny_alloc keeps no registry of
+ *                              its memory, so only this variant binds an owns)
+ *   TINY_BREAK_INIT_MALLOC     entry.init takes a table of 144 KiB from calloc, as if malloc were
+ *                              still glibc's while it runs, and uses it without checking for NULL
  *
  * Design: blocks up to 32 KiB come from size classes (16-byte steps to 1 KiB, then powers of
  * two), each with a 16-byte header in front; new blocks are carved from the calling thread's
@@ -24,6 +28,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -34,6 +39,8 @@
 #define TINY_BREAK_DOUBLE_PUSH 3
 #define TINY_BREAK_FORK_LOCK 4
 #define TINY_BREAK_THREAD_CLEANUP 5
+#define TINY_BREAK_OWNS_ALL 6
+#define TINY_BREAK_INIT_MALLOC 7
 #ifndef TINY_BREAK
 #define TINY_BREAK TINY_BREAK_NONE
 #endif
@@ -222,3 +229,28 @@ TINY_EXPORT void tiny_thread_cleanup(void) {
     }
 #endif
 }
+
+#if TINY_BREAK == TINY_BREAK_OWNS_ALL
+/* entry.owns: "every pointer the glue asks about is one of ours". But a block from glibc's malloc
+   (made before the interposer, or by a library bound to glibc) is not: the glue hands it to this
+   allocator's free, usable_size and realloc, which read a header that is not there. */
+TINY_EXPORT int tiny_owns(const void *ptr) {
+    (void)ptr;
+    return 1;
+}
+#endif
+
+#if TINY_BREAK == TINY_BREAK_INIT_MALLOC
+/* entry.init: per-CPU counters for each size class, "from glibc's calloc, since the allocator is not
+   ready yet". While init runs, the glue serves its calls from its bootstrap area (bootstrap_size,
+   64 KiB by default): 256 x 69 x 8 bytes do not fit, calloc returns NULL, and init uses it. */
+struct tiny_cpu_stats {
+    size_t calls[CLASSES];
+};
+struct tiny_cpu_stats *tiny_stats; /* not static: the compiler must keep the calloc */
+
+TINY_EXPORT void tiny_init(void) {
+    tiny_stats = calloc(256, sizeof *tiny_stats);
+    tiny_stats[0].calls[0] = 1; /* "calloc cannot fail this early" */
+}
+#endif
