@@ -81,7 +81,9 @@ set_property(GLOBAL PROPERTY ALLOC8_GEN_DIR "${ALLOC8_GEN_DIR}")
 set_property(GLOBAL PROPERTY ALLOC8_CMAKE_DIR "${CMAKE_CURRENT_LIST_DIR}") # alloc8_musl_cc.sh
 
 # Find a Python 3 that can import jinja2 and yaml. The python3 first on PATH may be another
-# interpreter (pyenv, a venv) without them, so try it, then the system ones.
+# interpreter (pyenv, a venv) without them, so try it, then the system ones. The one chosen is
+# kept as the interpreter itself (sys.executable): a pyenv shim costs most of a second per start,
+# and the generator starts once per target at configure time and per test.
 function(alloc8_find_python)
   get_property(checked GLOBAL PROPERTY ALLOC8_PYTHON_CHECKED)
   if(ALLOC8_PYTHON AND checked STREQUAL ALLOC8_PYTHON)
@@ -107,12 +109,16 @@ function(alloc8_find_python)
       continue()
     endif()
     list(APPEND tried "${candidate}")
-    execute_process(COMMAND "${candidate}" -c "import sys, jinja2, yaml; sys.exit(sys.version_info < (3, 7))"
-                    RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
+    execute_process(COMMAND "${candidate}" -c
+                            "import sys, jinja2, yaml; print(sys.executable); sys.exit(sys.version_info < (3, 7))"
+                    RESULT_VARIABLE rc OUTPUT_VARIABLE executable OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
     if(rc EQUAL 0)
-      set(ALLOC8_PYTHON "${candidate}" CACHE FILEPATH "Python 3 with jinja2 and yaml, used by alloc8-gen")
-      set_property(GLOBAL PROPERTY ALLOC8_PYTHON_CHECKED "${candidate}")
-      message(STATUS "alloc8: generator runs with ${candidate}")
+      if(NOT executable OR NOT EXISTS "${executable}")
+        set(executable "${candidate}")
+      endif()
+      set(ALLOC8_PYTHON "${executable}" CACHE FILEPATH "Python 3 with jinja2 and yaml, used by alloc8-gen")
+      set_property(GLOBAL PROPERTY ALLOC8_PYTHON_CHECKED "${executable}")
+      message(STATUS "alloc8: generator runs with ${executable}")
       return()
     endif()
   endforeach()

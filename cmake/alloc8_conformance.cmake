@@ -19,6 +19,8 @@
 #            new_handler loop, bad_alloc and nullptr; built only when the project has enabled C++
 #            (enable_language(CXX) before this call): otherwise the test reports the check skipped
 #            (exit 77, CTest's SKIP_RETURN_CODE) with the reason
+#   programs programs installed on the machine (sort, python3, perl, gcc, git), each run without and
+#            with the library: the same output, and its malloc bound to the library (interpose mode)
 # QUICK: fewer iterations of the same checks (alloc8-gen --quick: 20,000 stress operations instead of
 # 200,000, 4 rounds of threads instead of 16, 20 forks instead of 100), for edit-compile-test loops.
 # Each test runs `alloc8-gen <spec> --check-library <library> --checks <check>`, which first proves
@@ -79,7 +81,7 @@ function(alloc8_add_conformance_tests target)
     message(FATAL_ERROR "alloc8_add_conformance_tests(${target}): the kit checks shared libraries built for Linux "
                         "(LD_PRELOAD or dlopen); ${target} is a ${type} for ${platform}")
   endif()
-  set(all_checks api stress threads fork cxx)
+  set(all_checks api stress threads fork cxx programs)
   # cxx applies when the glue defines the C++ operators: a file tagged cxx (alloc8-gen --describe)
   alloc8_generator_command(gen)
   execute_process(COMMAND ${gen} "${spec}" --platform linux --describe
@@ -91,6 +93,9 @@ function(alloc8_add_conformance_tests target)
   if(facts MATCHES "(^|\n)output=([a-z]+,)*cxx[, ]")
     list(APPEND applicable cxx)
   endif()
+  if(facts MATCHES "(^|\n)mode=interpose(\n|$)") # a prefixed library serves no program by itself
+    list(APPEND applicable programs)
+  endif()
   set(checks ${A8_CHECKS})
   if(NOT checks)
     set(checks ${applicable})
@@ -100,7 +105,10 @@ function(alloc8_add_conformance_tests target)
       message(FATAL_ERROR "alloc8_add_conformance_tests(${target}): unknown check ${check}; "
                           "expected some of ${all_checks}")
     endif()
-    if(NOT check IN_LIST applicable)
+    if(NOT check IN_LIST applicable AND check STREQUAL "programs")
+      message(FATAL_ERROR "alloc8_add_conformance_tests(${target}): CHECKS programs: the spec is in prefixed "
+                          "mode: its library serves no program by itself")
+    elseif(NOT check IN_LIST applicable)
       message(FATAL_ERROR "alloc8_add_conformance_tests(${target}): CHECKS ${check}: the spec defines no C++ "
                           "operators (cxx: false, or prefixed mode)")
     endif()

@@ -21,6 +21,8 @@
  *   --free-preserves-errno     guarantees.free_preserves_errno
  *   --zeroed-from N            guarantees.zeroed_from
  *   --entry ROLE=SYMBOL        an entry the spec binds (malloc=xxmalloc, threads.cleanup=..., ...)
+ *   --threads-at-start         threads.lazy_init: false (the hooks run only in threads started
+ *                              through the glue's pthread_create and thrd_create)
  *   --kept NAME                a name of the family the glue leaves to glibc (an entry binds
  *                              glibc's own, as bindings/glibc.yaml's malloc_usable_size)
  *
@@ -80,7 +82,8 @@ struct kit_facts {
     int alignment_by_size; /* --alignment-by-size */
     const char *sets_errno;
     int free_preserves_errno;
-    size_t zeroed_from; /* 0: none */
+    size_t zeroed_from;   /* 0: none */
+    int threads_at_start; /* --threads-at-start */
     const char *entries[KIT_MAX_ENTRIES];
     int entry_count;
     const char *kept[KIT_MAX_ENTRIES];
@@ -270,6 +273,13 @@ static inline void kit_fail(const char *who, const char *contract, const char *f
     "next definition in the lookup order (glibc's free, malloc_usable_size), and realloc moves them into the "         \
     "allocator\""
 #define C_MALLOC_OK "\"may return NULL\" only when memory is exhausted (docs/spec.md, entry: malloc)"
+#define C_HOOK_AT_START                                                                                                \
+    "\"Threads started with pthread_create or thrd_create: in the new thread, before its start routine\" "             \
+    "(docs/threads.md, When init runs)"
+#define C_HOOK_LAZY                                                                                                    \
+    "\"Every other thread, lazily, exactly once, before its first call into the allocator through the glue\" "         \
+    "(docs/threads.md, When init runs)"
+#define C_HOOK_CLEANUP "\"Exactly once for every thread that ran init\" (docs/threads.md, When cleanup runs)"
 
 /* ---- arguments and the API table ------------------------------------------------------------ */
 
@@ -313,6 +323,8 @@ static inline int kit_parse(int argc, char **argv, int *index) {
             K.free_preserves_errno = 1;
         else if (strcmp(a, "--zeroed-from") == 0 && v)
             K.zeroed_from = kit_number(v), i++;
+        else if (strcmp(a, "--threads-at-start") == 0)
+            K.threads_at_start = 1;
         else if (strcmp(a, "--entry") == 0 && v && strchr(v, '=') != NULL) {
             if (K.entry_count == KIT_MAX_ENTRIES)
                 kit_usage("too many --entry");

@@ -8,7 +8,8 @@
  * shrinking, to 0, from NULL), memalign, posix_memalign, aligned_alloc (alignments 16 B to
  * 64 KiB), valloc, pvalloc, free, free_sized, free_aligned_sized, malloc_usable_size, and
  * requests that must fail (impossible sizes, bad alignments), over 1024 slots, with sizes in
- * every size class from 0 B to 4 MiB. Every block carries a pattern, checked before it is
+ * every size class from 0 B to 4 MiB (5% of them a power of two or a byte either side, 1 B to
+ * 64 KiB). Every block carries a pattern, checked before it is
  * resized or freed and at the end; every new block is checked against every live one (disjoint,
  * also as malloc_usable_size reports it), for its alignment and its usable size.
  *
@@ -211,6 +212,11 @@ static size_t pick_size(uint64_t r) {
     r /= 1000;
     if (bucket < 10)
         return 0;
+    if (bucket < 60) { /* a power of two, or a byte either side: where size classes and fast paths change
+                          (mimalloc 2.0.9 misaligns blocks of 256 to 1024 bytes aligned to more than 128) */
+        size_t edge = (size_t)1 << (r % 17); /* 1 B .. 64 KiB */
+        return edge - 1 + (size_t)((r / 17) % 3);
+    }
     unsigned e;
     if (bucket < 650)
         e = (unsigned)(r % 9); /* 1 B .. 511 B */

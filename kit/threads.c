@@ -13,12 +13,17 @@
  * checked against the live ones when it is made (disjoint) and for its pattern before it is
  * freed, so a block handed out while it is alive (a thread cache or arena recycled when its
  * thread ends, a lost cross-thread free) is found, with the thread that made it and how that
- * thread ended. The counts are fixed; the main thread waits for events (joins, a condition
- * variable), never for a time. */
+ * thread ended. The thread hooks are checked with the glue's own counts
+ * (alloc8_thread_hook_counts): init ran once in every thread before its start routine (in a
+ * prefixed library, which the threads do not start through, before the thread's first call), and
+ * cleanup once for each thread after it ended. The counts are fixed; the main thread waits for
+ * events (joins, a condition variable), never for a time, except for the cleanups of detached
+ * threads, which run after their last signal: those it polls, a bounded number of times. */
 #define _GNU_SOURCE
 #include "kit.h"
 
 #include <pthread.h>
+#include <time.h>
 
 enum { ROUNDS = 16, PER_ROUND = 8, BLOCKS = 48, EXCHANGE = 192, THREADS = ROUNDS * PER_ROUND };
 enum { KEEPSAKE = 20000 }; /* a size no other block of this program has */
@@ -166,6 +171,98 @@ static void check_and_free(int number, int self) {
     atomic_fetch_add(&freed, 1);
 }
 
+/* ---- the thread hooks, counted by the glue ----------------------------------------------------
+   alloc8_thread_hook_counts(out), defined by the library's threads file when its hooks are compiled
+   in: out[0] 1 if the hooks run in this process, out[1] and out[2] how many times init and cleanup
+   ran in the calling thread, out[3] and out[4] in all threads. */
+typedef void hook_counts_fn(unsigned long out[5]);
+static hook_counts_fn *hook_counts;
+static unsigned long hooks_before[5]; /* the main thread's reading before the first round */
+
+static void find_hook_counts(void) {
+    if (K.lib == NULL)
+        return;
+    void *self = dlopen(K.lib, RTLD_NOW | RTLD_NOLOAD); /* already loaded: preloaded, or by kit_bind */
+    if (self == NULL)
+        return;
+    void *sym = dlsym(self, "alloc8_thread_hook_counts");
+    KIT_SET(hook_counts, sym);
+    dlclose(self);
+    if (hook_counts != NULL)
+        hook_counts(hooks_before);
+}
+
+/* Whether the kit's threads attach to the hooks: not in a prefixed library with lazy_init: false
+   (its pthread_create wrappers are not the program's, and no other thread runs the hooks). */
+static int threads_attach(void) {
+    return K.prefix == NULL || !K.threads_at_start;
+}
+
+/* In thread `self`, after its first call into the library: `at_start` was read first thing in
+   its start routine. */
+static void check_thread_hooks(int self, const unsigned long at_start[5]) {
+    if (hook_counts == NULL || !hooks_before[0] || !threads_attach())
+        return;
+    unsigned long now[5];
+    hook_counts(now);
+    const struct thread_record *me = &records[self];
+    if (kit_bound("threads.init") && K.prefix == NULL)
+        KIT_CHECK(at_start[1] == 1, "the glue's pthread_create", C_HOOK_AT_START,
+                  "thread %d (round %d), started by pthread_create: when its start routine began, threads.init (%s) "
+                  "had run %lu times in it (the glue's count)",
+                  self, me->round, kit_symbol("threads.init"), at_start[1]);
+    if (kit_bound("threads.init"))
+        KIT_CHECK(now[1] == 1, "the glue", K.prefix ? C_HOOK_LAZY : C_HOOK_AT_START,
+                  "thread %d (round %d): after its first call into the library, threads.init (%s) had run %lu times "
+                  "in it (the glue's count)",
+                  self, me->round, kit_symbol("threads.init"), now[1]);
+    if (kit_bound("threads.cleanup"))
+        KIT_CHECK(now[2] == 0, "the glue", C_HOOK_CLEANUP,
+                  "thread %d (round %d): threads.cleanup (%s) had run %lu times in it while it was still running", self,
+                  me->round, kit_symbol("threads.cleanup"), now[2]);
+}
+
+/* After every thread ended: init ran once for each (and for the main thread if it attached during
+   the rounds), cleanup once for each. Returns the summary for the PASS line. */
+static const char *check_hook_totals(int started) {
+    static char summary[160];
+    if (hook_counts == NULL) {
+        int bound = kit_bound("threads.init") || kit_bound("threads.cleanup");
+        snprintf(summary, sizeof summary, "; no thread hooks to count (%s)",
+                 bound ? "compiled out of the library" : "the spec has none");
+        return summary;
+    }
+    if (!hooks_before[0]) {
+        snprintf(summary, sizeof summary, "; the thread hooks do not run in this process (absent)");
+        return summary;
+    }
+    unsigned long want = threads_attach() ? (unsigned long)started : 0, now[5];
+    /* a detached thread runs its key destructors (cleanup) after its last signal: wait for them,
+       a bounded number of times (60,000 waits of at least 1 ms) */
+    for (int i = 0; i < 60000; i++) {
+        hook_counts(now);
+        if (now[4] - hooks_before[4] - (now[2] - hooks_before[2]) >= want || !kit_bound("threads.cleanup"))
+            break;
+        struct timespec ms = {0, 1000000};
+        nanosleep(&ms, NULL);
+    }
+    unsigned long main_inits = now[1] - hooks_before[1], main_cleanups = now[2] - hooks_before[2];
+    unsigned long inits = now[3] - hooks_before[3] - main_inits, cleanups = now[4] - hooks_before[4] - main_cleanups;
+    if (kit_bound("threads.init"))
+        KIT_CHECK(inits == want, "the glue", K.prefix ? C_HOOK_LAZY : C_HOOK_AT_START,
+                  "%d threads started through pthread_create%s: threads.init (%s) ran %lu times in them (the glue's "
+                  "count), expected %lu",
+                  started, K.prefix ? " (calling the prefixed library)" : "", kit_symbol("threads.init"), inits, want);
+    if (kit_bound("threads.cleanup"))
+        KIT_CHECK(cleanups == want && main_cleanups == 0, "the glue", C_HOOK_CLEANUP,
+                  "%d threads started through pthread_create and ended: threads.cleanup (%s) ran %lu times for them "
+                  "and %lu times in the main thread, which is still running (the glue's counts), expected %lu and 0",
+                  started, kit_symbol("threads.cleanup"), cleanups, main_cleanups, want);
+    snprintf(summary, sizeof summary, "; thread hooks (the glue's counts): init %lu, cleanup %lu times in them", inits,
+             cleanups);
+    return summary;
+}
+
 struct worker {
     int self;
     uint64_t rng;
@@ -264,12 +361,16 @@ static void leave(struct worker *w) { /* pthread_exit from a nested call */
 }
 
 static void *thread_main(void *arg) {
+    unsigned long at_start[5] = {0}; /* first of all: no call into the library before it */
+    if (hook_counts != NULL)
+        hook_counts(at_start);
     struct worker w;
     memset(&w, 0, sizeof w);
     w.self = (int)(intptr_t)arg;
     w.rng = 0x5EED0000u + (uint64_t)w.self;
     struct thread_record *me = &records[w.self];
     me->keepsake = new_block(&w, KEEPSAKE); /* its first block, freed by the main thread at the end */
+    check_thread_hooks(w.self, at_start);
     if (me->kind == KIND_CANCELLED) {
         pthread_cleanup_push(cancelled_cleanup, &w);
         work(&w);
@@ -308,10 +409,11 @@ int main(int argc, char **argv) {
     }
     if (next < argc)
         kit_usage(argv[next]);
+    find_hook_counts();
     pthread_attr_t detached;
     pthread_attr_init(&detached);
     pthread_attr_setdetachstate(&detached, PTHREAD_CREATE_DETACHED);
-    int detached_started = 0, cancel_started = 0, rounds = 0;
+    int detached_started = 0, cancel_started = 0, rounds = 0, started = 0;
     for (int round = 0; round < max_rounds && atomic_load(&reported) == 0; round++, rounds++) {
         snprintf(phase, sizeof phase, "threads: round %d of %d (%d threads: create, join, cancel)", round + 1,
                  max_rounds, PER_ROUND);
@@ -329,6 +431,7 @@ int main(int argc, char **argv) {
                 records[n].kind = -1;
                 continue;
             }
+            started++;
             detached_started += records[n].kind == KIND_DETACHED;
             cancel_started += records[n].kind == KIND_CANCELLED;
         }
@@ -368,9 +471,10 @@ int main(int argc, char **argv) {
         if (records[n].kind >= 0 && records[n].keepsake != 0)
             check_and_free(records[n].keepsake, -1);
     pthread_attr_destroy(&detached);
+    const char *hooks = atomic_load(&reported) == 0 ? check_hook_totals(started) : "";
     kit_say(
         "threads: %d threads in %d rounds (returned, pthread_exit, detached, cancelled), %ld blocks made, %ld freed, "
-        "%ld of them by a thread other than their maker",
-        rounds * PER_ROUND, rounds, atomic_load(&made), atomic_load(&freed), atomic_load(&cross_frees));
+        "%ld of them by a thread other than their maker%s",
+        rounds * PER_ROUND, rounds, atomic_load(&made), atomic_load(&freed), atomic_load(&cross_frees), hooks);
     return kit_report();
 }

@@ -25,10 +25,10 @@ import subprocess
 import sys
 import tempfile
 
-from . import platforms
+from . import kitprograms, platforms
 from .errors import UsageError, printable
 
-CHECKS = ("api", "stress", "threads", "fork", "cxx")
+CHECKS = ("api", "stress", "threads", "fork", "cxx", "programs")
 
 # The kit's sources: kit/ beside gen/ in the source tree, share/alloc8/kit beside
 # share/alloc8/gen when installed (as templates/ is).
@@ -46,8 +46,9 @@ CXX_COMPILE_FLAGS = ("-std=c++17", "-O2", "-g", "-fno-builtin", "-pthread")
 
 def applicable(spec):
     """The checks that apply to the spec's library: cxx only when the glue defines the C++
-    operators (cxx: true, which prefixed mode refuses)."""
-    return [c for c in CHECKS if c != "cxx" or spec.cxx]
+    operators (cxx: true, which prefixed mode refuses); programs (kitprograms.py) only in interpose
+    mode, where the library serves the programs it is preloaded into."""
+    return [c for c in CHECKS if (c != "cxx" or spec.cxx) and (c != "programs" or spec.mode == "interpose")]
 
 
 class Skipped(Exception):
@@ -87,6 +88,8 @@ def facts(spec):
             symbol = getattr(spec.threads, hook, None)
             if symbol:
                 args += ["--entry", f"threads.{hook}={symbol}"]
+        if not spec.threads.lazy_init:
+            args.append("--threads-at-start")
     return args
 
 
@@ -207,7 +210,12 @@ def _init_failure(spec, check, out, err):
         return None
     size = spec.bootstrap_size
     init = f"entry.init ({spec.entries['init'].symbol})"
-    if how.startswith("no progress"):
+    # the glue's own line when a request of init's did not fit (templates/common/bootstrap.c.j2)
+    full = next((e.rstrip() for e in err if e.startswith("alloc8 (") and " from the bootstrap area" in e), None)
+    if full is not None:
+        advice = (f"the glue said: {full}; check init's allocations for NULL, or take large memory from "
+                  "mmap")
+    elif how.startswith("no progress"):
         advice = ("other threads wait until init has returned: init must not wait for another thread that "
                   "allocates")
     else:
@@ -275,8 +283,10 @@ def check_library(spec, lib, checks=None, programs=None, seed=None, out=sys.stdo
         if check not in CHECKS:
             raise UsageError(f"--checks: unknown check '{check}'; expected some of {', '.join(CHECKS)}")
         if check not in applicable(spec):
-            raise UsageError(f"--checks {check}: {spec.file_name} defines no C++ operators (cxx: false, or "
-                             f"prefixed mode): there is nothing for the {check} check to check")
+            why = ("is in prefixed mode: its library serves no program by itself" if check == "programs" else
+                   "defines no C++ operators (cxx: false, or prefixed mode)")
+            raise UsageError(f"--checks {check}: {spec.file_name} {why}: there is nothing for the {check} check to "
+                             "check")
     if programs is None and not os.path.isdir(KIT_DIR):
         raise UsageError(f"the kit's sources are not at {KIT_DIR} (is alloc8 installed completely?)")
     args = ["--lib", lib]
@@ -291,6 +301,16 @@ def check_library(spec, lib, checks=None, programs=None, seed=None, out=sys.stdo
     failed = skipped = 0
     with tempfile.TemporaryDirectory(prefix="alloc8-kit-") as work:
         for check in checks:
+            if check == "programs":  # installed programs, run by the driver itself
+                try:
+                    passed, first, details = kitprograms.check(lib, work, quick)
+                except LookupError as e:
+                    _say(out, f"SKIP programs: {e}")
+                    skipped += 1
+                    continue
+                failed += not passed
+                _say(out, f"PASS {first}" if passed else f"FAIL {first}")
+                continue
             try:
                 if programs is not None:
                     program = os.path.join(programs, program_name(check))

@@ -71,8 +71,8 @@ def _parser():
                       help="write nothing; run the conformance and stress kit (docs/checking.md) against LIB, the "
                            "library built from SPEC (Linux): one PASS or FAIL line per check, exit 1 if one failed")
     p.add_argument("--checks", metavar="NAMES",
-                   help="with --check-library: the checks to run, comma-separated (default: api,stress,threads,fork "
-                        "and cxx when the spec has the C++ operators)")
+                   help="with --check-library: the checks to run, comma-separated (default: api,stress,threads,fork, "
+                        "cxx when the spec has the C++ operators, and programs in interpose mode)")
     p.add_argument("--kit-programs", metavar="DIR",
                    help="with --check-library: the kit's programs already built (alloc8_kit_<check>), instead of "
                         "compiling them with cc ($CC) and c++ ($CXX)")

@@ -13,11 +13,37 @@ from . import cdecl, exports
 from .errors import printable
 
 # Argument forms beyond the canonical parameters (docs/spec.md, "entry"): name -> (C type, the
-# canonical parameters it stands for, C expression). Integer constants are passed as `int`.
+# canonical parameters it stands for, C expression).
 DERIVED_ARGS = {
     "lg_alignment": ("int", ("alignment",), "(int)__builtin_ctzll(alignment)"),  # jemalloc MALLOCX_ALIGN
     "total": ("size_t", ("count", "size"), "count * size"),  # calloc as one size (overflow checked first)
+    "const_ptr": ("const void *", ("ptr",), "ptr"),  # mi_usable_size(const void *), jemalloc's sallocx
 }
+
+# Integer constants in an entry's args: spec type -> (C type, smallest, largest, C expression
+# format). A plain integer is an int (a flags word); `{size_t: 0}` or `{unsigned: 0}` gives the
+# constant the type of the allocator's parameter, so that the glue declares the function as it is
+# (mimalloc's size_t offset). The ranges hold on every data model the platforms use.
+CONSTANT_TYPES = {
+    "int": ("int", -(1 << 31), (1 << 31) - 1, "{}"),
+    "unsigned": ("unsigned int", 0, (1 << 32) - 1, "{}u"),
+    "size_t": ("size_t", 0, (1 << 32) - 1, "(size_t){}u"),
+}
+
+
+@dataclass(frozen=True)
+class Constant:
+    """An integer constant among an entry's arguments, with its C type (a CONSTANT_TYPES key)."""
+    kind: str
+    value: int
+
+    @property
+    def ctype(self):
+        return CONSTANT_TYPES[self.kind][0]
+
+    @property
+    def expr(self):
+        return CONSTANT_TYPES[self.kind][3].format(self.value)
 
 # guarantees.sets_errno: entries set ENOMEM on every failure except requests over PTRDIFF_MAX bytes.
 SETS_ERRNO_EXCEPT_OVERSIZE = "except_oversize"
@@ -28,7 +54,7 @@ class Entry:
     """A role bound to one of the allocator's symbols."""
     role: object      # roles.Role
     symbol: str
-    order: tuple      # the symbol's arguments: canonical names, DERIVED_ARGS names or int constants
+    order: tuple      # the symbol's arguments: canonical names, DERIVED_ARGS names or Constants
     line: int = 0     # the spec line that binds it (for messages)
 
     @property
@@ -37,8 +63,8 @@ class Entry:
         types = dict((n, t) for t, n in self.role.params)
         out = []
         for i, item in enumerate(self.order):
-            if isinstance(item, int):
-                out.append(("int", f"arg{i}"))
+            if isinstance(item, Constant):
+                out.append((item.ctype, f"arg{i}"))
             elif item in DERIVED_ARGS:
                 out.append((DERIVED_ARGS[item][0], item))
             else:
@@ -62,8 +88,8 @@ class Entry:
     def call(self):
         """A call of the allocator's function using the canonical parameter names."""
         def expr(item):
-            if isinstance(item, int):
-                return str(item)
+            if isinstance(item, Constant):
+                return item.expr
             return DERIVED_ARGS[item][2] if item in DERIVED_ARGS else item
         return f"{self.symbol}({', '.join(expr(i) for i in self.order)})"
 

@@ -140,6 +140,7 @@ def describe(spec, platform="linux"):
     return [
         f"platforms={','.join(spec.platforms)}",
         f"glue={int(spec.glue)}",
+        f"mode={spec.mode if spec.glue else 'none'}",
         f"threads={t.activation if t else 'none'}",
         f"heap={spec.heap.name if spec.heap else 'none'}",
         f"heap_fallback={spec.heap.fallback if spec.heap else 'none'}",

@@ -9,7 +9,8 @@ import hashlib
 
 from . import exports, platforms as platform_table, reserved, yamlsource
 from .errors import shorten
-from .model import DERIVED_ARGS, SETS_ERRNO_EXCEPT_OVERSIZE, Entry, Guarantees, Heap, Spec, Threads
+from .model import (CONSTANT_TYPES, DERIVED_ARGS, SETS_ERRNO_EXCEPT_OVERSIZE, Constant, Entry, Guarantees, Heap,
+                    Spec, Threads)
 from .yamlsource import kind_name
 from .roles import ROLES
 from .schema import Checker
@@ -170,28 +171,48 @@ def _entries(ck, node, reserved, yieldable, platforms):
     return entries
 
 
-INT_MIN, INT_MAX = -(1 << 31), (1 << 31) - 1
+def _constant(ck, item, where):
+    """An integer constant among the args: a plain integer (an int), or {type: integer}."""
+    if item.kind == "map":
+        fields = ck.mapping(item, f"{where}.args", tuple(CONSTANT_TYPES))
+        if len(fields) != 1:
+            ck.fail(item, f"a constant in '{where}.args' has {len(fields)} types",
+                    "one type and its value, such as {size_t: 0}")
+        kind, value = next(iter(fields.items()))
+    else:
+        kind, value = "int", item
+    _, lo, hi, _ = CONSTANT_TYPES[kind]
+    if value.kind != "scalar" or isinstance(value.value, bool) or not isinstance(value.value, int):
+        ck.fail(value, f"a {kind} constant in '{where}.args' is a {kind_name(value)}",
+                f"an integer from {lo} to {hi}")
+    if not lo <= value.value <= hi:
+        article = "an" if kind == "int" else "a"
+        ck.fail(value, f"'{where}.args' has the constant {value.value}, which does not fit in {article} {kind}",
+                f"an integer from {lo} to {hi}")
+    return Constant(kind, value.value)
+
+
+def _is_constant(item):
+    return item.kind == "map" or (item.kind == "scalar" and isinstance(item.value, int)
+                                  and not isinstance(item.value, bool))
 
 
 def _order(ck, node, where, role):
     """The symbol's arguments: each canonical parameter exactly once (itself, or through a derived
-    form such as lg_alignment), plus any int constants (flags)."""
+    form such as lg_alignment), plus any integer constants (flags, offsets)."""
     canonical = [n for _, n in role.params]
     derived = [d for d, (_, covers, _) in DERIVED_ARGS.items() if set(covers) <= set(canonical)]
     expected = (f"a list ordering exactly the parameters {', '.join(canonical) or '(none)'}"
                 + (f" (or {', '.join(derived)} in their place)" if derived else "")
-                + ", plus int constants such as flags")
+                + ", plus integer constants such as flags (an int, or {size_t: N} or {unsigned: N})")
     items = ck.sequence(node, f"{where}.args", expected)
     order, covered = [], []
     for item in items:
-        if item.kind == "scalar" and isinstance(item.value, int) and not isinstance(item.value, bool):
-            if not INT_MIN <= item.value <= INT_MAX:
-                ck.fail(item, f"'{where}.args' has the constant {item.value}, which does not fit in an int",
-                        f"an integer from {INT_MIN} to {INT_MAX}")
-            order.append(item.value)
+        if _is_constant(item):
+            order.append(_constant(ck, item, where))
             continue
         if not canonical:
-            ck.fail(item, f"'{where}' takes no arguments", "no 'args', or only int constants")
+            ck.fail(item, f"'{where}' takes no arguments", "no 'args', or only integer constants")
         name = ck.choice(item, f"{where}.args", canonical + derived)
         for param in DERIVED_ARGS[name][1] if name in DERIVED_ARGS else (name,):
             if param in covered:

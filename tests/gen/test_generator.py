@@ -70,6 +70,23 @@ class Generator(unittest.TestCase):
         self.assertIn("return mallocx(count * size, 64);\n}", glue)
         self.assertIn("size += size == 0;", glue)
 
+    def test_typed_constants_and_const_pointer(self):
+        text = textwrap.dedent("""\
+            name: ty
+            entry:
+              malloc: {symbol: t_malloc, args: [{unsigned: 4294967295}, size]}
+              free: t_free
+              usable_size: {symbol: t_usable_size, args: [const_ptr]}
+              aligned: {symbol: t_aligned_at, args: [size, alignment, {size_t: 0}, {int: -3}]}
+            """)
+        glue = self.files(text)["linux/ty_glue.h"]
+        self.assertIn("void *t_malloc(unsigned int arg0, size_t size);", glue)
+        self.assertIn("return t_malloc(4294967295u, size);\n}", glue)
+        self.assertIn("size_t t_usable_size(const void *const_ptr);", glue)
+        self.assertIn("return t_usable_size(ptr);\n}", glue)
+        self.assertIn("void *t_aligned_at(size_t size, size_t alignment, size_t arg2, int arg3);", glue)
+        self.assertIn("return t_aligned_at(size, alignment, (size_t)0u, -3);\n}", glue)
+
     def test_entries_left_to_glibc(self):
         text = MINIMAL.replace("my_malloc", "__libc_malloc").replace("my_usable_size", "malloc_usable_size")
         spec = load_spec(str(self.write(text)))
@@ -258,9 +275,12 @@ class Generator(unittest.TestCase):
         spec = self.write(MINIMAL + "threads:\n  cleanup: t_done\n  activation: library\n")
         facts, _ = self.describe(spec)
         # every key is read by cmake/alloc8.cmake or a test script; the output= lines follow them
-        self.assertEqual(list(facts), ["platforms", "glue", "threads", "heap", "heap_fallback",
+        self.assertEqual(list(facts), ["platforms", "glue", "mode", "threads", "heap", "heap_fallback",
                                        "static_wraps", "self_wraps"])
-        self.assertEqual((facts["platforms"], facts["glue"], facts["threads"]), ("linux", "1", "library"))
+        self.assertEqual((facts["platforms"], facts["glue"], facts["mode"], facts["threads"]),
+                         ("linux", "1", "interpose", "library"))
+        self.assertEqual(self.describe(self.write(MINIMAL + "mode: prefixed\nprefix: mini_\n", "m.yaml"))[0]["mode"],
+                         "prefixed")
         self.assertEqual(self.describe(self.write(MINIMAL, "n.yaml"))[0]["threads"], "none")
         listed = self.describe(self.write(MINIMAL + "  owns: my_owns\nplatforms: [macos, linux]\n", "p.yaml"))[0]
         self.assertEqual(listed["platforms"], "macos,linux")

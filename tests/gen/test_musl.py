@@ -11,7 +11,7 @@ from support import REPO, run_cli, run_main
 from alloc8gen import render
 from alloc8gen.validate import load_spec
 
-MUSL_SPEC = REPO / "tests" / "musl" / "musl_demo.yaml"
+MUSL_SPEC = REPO / "spec" / "allocator.yaml"  # lists musl
 # The eight functions musl lets a program replace (musl 1.2.3's dynamic.list)
 MUSL_FAMILY = {"malloc", "calloc", "realloc", "free", "aligned_alloc", "posix_memalign", "memalign",
                "malloc_usable_size"}
@@ -67,7 +67,7 @@ class Musl(unittest.TestCase):
         result = run_cli(MUSL_SPEC, "--platform", "musl", "--out", self.tmp)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertTrue((self.tmp / "musl" / "alloc8demo_malloc.c").is_file())
-        refused = run_main(REPO / "spec" / "allocator.yaml", "--platform", "musl", "--out", self.tmp)
+        refused = run_main(REPO / "tests" / "specs" / "build" / "zeroed.yaml", "--platform", "musl", "--out", self.tmp)
         self.assertEqual(refused.returncode, 2)
         self.assertIn("does not list platform 'musl'", refused.stderr)
 

@@ -29,16 +29,16 @@ b=$work/build
 grep -rqF "$prefix/share/alloc8/kit/api.c" "$b" || fail "the kit's programs were not built from the installed sources"
 (cd "$b" && "$ctest" -N -V) >"$work/tests.txt" 2>&1
 grep -qF "PYTHONPATH=$prefix/share/alloc8/gen" "$work/tests.txt" || { cat "$work/tests.txt"; fail "the tests do not run the installed generator"; }
-for check in api stress threads fork cxx; do
+for check in api stress threads fork cxx programs; do
   grep -q "Test *#[0-9]*: alloc8[.]myalloc[.]$check\$" "$work/tests.txt" || { cat "$work/tests.txt"; fail "alloc8.myalloc.$check was not registered"; }
 done
 (cd "$b" && "$ctest" -L alloc8.myalloc --output-on-failure) >"$work/ctest.log" 2>&1 || { cat "$work/ctest.log"; fail "ctest failed"; }
-grep -q "100% tests passed, 0 tests failed out of 5" "$work/ctest.log" || { cat "$work/ctest.log"; fail "not the five tests"; }
+grep -q "100% tests passed, 0 tests failed out of 6" "$work/ctest.log" || { cat "$work/ctest.log"; fail "not the six tests"; }
 grep -q "alloc8[.]myalloc[.]cxx (Skipped)" "$work/ctest.log" || { cat "$work/ctest.log"; fail "alloc8.myalloc.cxx was not skipped"; }
 (cd "$b" && "$ctest" -R 'alloc8[.]myalloc[.]cxx' -V) >"$work/cxx.log" 2>&1 || true
 grep -q "SKIP cxx: .* has no alloc8_kit_cxx: the project that built the kit has no C++ compiler enabled" "$work/cxx.log" ||
   { cat "$work/cxx.log"; fail "the skipped cxx check does not say why"; }
-echo "find_package: alloc8_add_interposer(myalloc ... TESTS) registered alloc8.myalloc.{api,stress,threads,fork,cxx}; ctest passed four and skipped cxx (a C-only project), saying why"
+echo "find_package: alloc8_add_interposer(myalloc ... TESTS) registered alloc8.myalloc.{api,stress,threads,fork,cxx,programs}; ctest passed five and skipped cxx (a C-only project), saying why"
 
 # 2. the installed command line, compiling the installed kit itself
 "$prefix/bin/alloc8-gen" "$work/project/tiny.yaml" --check-library "$b/libmyalloc.so" --checks api,fork,cxx \

@@ -4,7 +4,8 @@
 # with every warning an error: the generated glue for every spec we have, the demo allocator and
 # the C runtime; the heaps' C++ headers too. Also specs whose every name is close to a name of a
 # header the generated code includes (tests/gen/near_names.py: printf_, xsleep, ...): whatever
-# the generator accepts must compile.
+# the generator accepts must compile. The specs that list windows or musl: their output for that
+# platform too, with mingw-w64 (and clang) or musl-gcc.
 # The compiles are independent: they are queued, then run $(nproc) at a time.
 # Usage: compile_matrix.sh <repo root> <python with jinja2+yaml>
 set -euo pipefail
@@ -25,21 +26,23 @@ done
 mingw=x86_64-w64-mingw32-gcc
 have_mingw=0
 command -v $mingw >/dev/null && have_mingw=1
+have_musl=0
+command -v musl-gcc >/dev/null && have_musl=1
 
-# Generate every spec (linux, and windows for the specs whose `alloc8-gen --describe` lists it when
-# mingw-w64 is here) in one interpreter: a start-up per spec and platform used to cost more than
-# the generation. Each spec's answer stays in $work/gen/<spec>/describe.
+# Generate every spec (linux, and windows or musl for the specs whose `alloc8-gen --describe` lists
+# it when mingw-w64 or musl-gcc is here) in one interpreter: a start-up per spec and platform used
+# to cost more than the generation. Each spec's answer stays in $work/gen/<spec>/describe.
 gen_args=()
 for spec in "${specs[@]}" "${near_specs[@]}"; do
   gen_args+=("$spec" "$work/gen/$(basename "$spec" .yaml)")
 done
-PYTHONPATH="$repo/gen" "$python" - $have_mingw "${gen_args[@]}" <<'PY'
+PYTHONPATH="$repo/gen" "$python" - $have_mingw $have_musl "${gen_args[@]}" <<'PY'
 import contextlib
 import io
 import os
 import sys
 from alloc8gen.cli import main  # the CLI itself, called once per spec and platform
-with_windows, args = sys.argv[1] == "1", sys.argv[2:]
+with_windows, with_musl, args = sys.argv[1] == "1", sys.argv[2] == "1", sys.argv[3:]
 for spec, out in zip(args[0::2], args[1::2]):
     answer = io.StringIO()
     with contextlib.redirect_stdout(answer):
@@ -47,7 +50,8 @@ for spec, out in zip(args[0::2], args[1::2]):
     if status != 0:
         sys.exit(f"FAIL: alloc8-gen {spec} --describe --out {out}")
     listed = dict(line.split("=", 1) for line in answer.getvalue().splitlines())["platforms"].split(",")
-    for platform in ["linux"] + (["windows"] if with_windows and "windows" in listed else []):
+    for platform in (["linux"] + (["windows"] if with_windows and "windows" in listed else [])
+                     + (["musl"] if with_musl and "musl" in listed else [])):
         if main([spec, "--platform", platform, "--out", out]) != 0:
             sys.exit(f"FAIL: alloc8-gen {spec} --platform {platform} --out {out}")
     with open(os.path.join(out, "describe"), "w") as f:
@@ -155,6 +159,24 @@ if [ $have_mingw = 1 ]; then
   compilers+=("$mingw")
 else
   echo "compile matrix: $mingw is not installed; the Windows sources were not compiled (scripts/deps.sh installs it)"
+fi
+
+# musl: the glue of every spec that lists musl, with musl-gcc (musl's headers), as built and with
+# the hooks switched, and as a static archive
+if [ $have_musl = 1 ]; then
+  for spec in "${specs[@]}"; do
+    out="$work/gen/$(basename "$spec" .yaml)"
+    lists "$out" musl || continue
+    for variant in "" -DALLOC8_THREAD_HOOKS=0 "-DALLOC8_THREAD_HOOKS=1 -DALLOC8_NO_THREAD_WRAPPERS=1" -DALLOC8_STATIC=1; do
+      for src in "$out"/musl/*.c; do
+        # shellcheck disable=SC2086 # a variant is zero to two flags
+        queue musl-gcc "${flags[@]}" $variant -I"$out/musl" -I"$repo/runtime/include" "$src" -o "$work/obj/$count.o"
+      done
+    done
+  done
+  compilers+=(musl-gcc)
+else
+  echo "compile matrix: musl-gcc is not installed; the musl sources were not compiled (scripts/deps.sh installs it)"
 fi
 
 run_queue "compile matrix"

@@ -10,6 +10,8 @@
 #include "selfcalling_glue.h"
 
 #include <sched.h>
+#include <stdio.h>
+#include <unistd.h>
 
 /* A block in the bootstrap area is preceded by its size; blocks are never reused, so freeing one
    is a no-op and the area only has to be large enough for what entry.init itself allocates. */
@@ -19,6 +21,27 @@ static _Atomic size_t alloc8_boot_used;
 /* Set while this thread runs entry.init: its re-entrant calls must not wait for themselves. */
 static ALLOC8_TLS int alloc8_in_init;
 
+/* A request entry.init made that does not fit: ENOMEM, and (once) a line on stderr that says so,
+   since the allocator's first failure is otherwise far from its cause. */
+__attribute__((cold, noinline)) static void *alloc8_boot_full(size_t alignment, size_t size, size_t used) {
+    static atomic_flag said = ATOMIC_FLAG_INIT;
+    if (!atomic_flag_test_and_set_explicit(&said, memory_order_relaxed)) {
+        const char *library = "selfcalling";
+        const char *init = "sc_init";
+        size_t left = used < ALLOC8_BOOT_SIZE ? ALLOC8_BOOT_SIZE - used : 0;
+        char line[320];
+        int length = snprintf(line, sizeof line,
+                              "alloc8 (%s): entry.init (%s) asked for %zu bytes (alignment %zu) from the bootstrap "
+                              "area, which has %zu of its %zu bytes left: the request fails with ENOMEM (raise "
+                              "bootstrap_size in the spec)\n",
+                              library, init, size, alignment, left, ALLOC8_BOOT_SIZE);
+        if (length > 0)
+            (void)!write(2, line, (size_t)length < sizeof line ? (size_t)length : sizeof line - 1);
+    }
+    errno = ENOMEM;
+    return NULL;
+}
+
 static void *alloc8_boot_alloc(size_t alignment, size_t size) {
     if (alignment < ALLOC8_MIN_ALIGN)
         alignment = ALLOC8_MIN_ALIGN;
@@ -26,16 +49,12 @@ static void *alloc8_boot_alloc(size_t alignment, size_t size) {
     size_t used = atomic_load_explicit(&alloc8_boot_used, memory_order_relaxed);
     for (;;) {
         /* room for the size header, then round the address (not the offset) up to the alignment */
-        if (used > ALLOC8_BOOT_SIZE || alignment > ALLOC8_BOOT_SIZE) {
-            errno = ENOMEM;
-            return NULL;
-        }
+        if (used > ALLOC8_BOOT_SIZE || alignment > ALLOC8_BOOT_SIZE)
+            return alloc8_boot_full(alignment, size, used);
         uintptr_t user = (base + used + sizeof(size_t) + alignment - 1) & ~(uintptr_t)(alignment - 1);
         size_t offset = (size_t)(user - base);
-        if (offset > ALLOC8_BOOT_SIZE || size > ALLOC8_BOOT_SIZE - offset) {
-            errno = ENOMEM;
-            return NULL;
-        }
+        if (offset > ALLOC8_BOOT_SIZE || size > ALLOC8_BOOT_SIZE - offset)
+            return alloc8_boot_full(alignment, size, used);
         size_t end = (offset + size + ALLOC8_MIN_ALIGN - 1) & ~(ALLOC8_MIN_ALIGN - 1);
         if (atomic_compare_exchange_weak_explicit(&alloc8_boot_used, &used, end, memory_order_relaxed,
                                                   memory_order_relaxed)) {

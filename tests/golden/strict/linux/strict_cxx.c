@@ -263,7 +263,8 @@ void alloc8_cxx_delete_nothrow(void *ptr, const void *nothrow_tag) {
 
 /* operator delete(void*, std::size_t) */
 void alloc8_cxx_delete_sized(void *ptr, size_t size) {
-    alloc8_core_free_sized(ptr, size);
+    /* new(0) asked for 1 byte (alloc8_cxx_try): the sized entries get the size allocated */
+    alloc8_core_free_sized(ptr, size + (size == 0));
 }
 
 /* operator delete(void*, std::align_val_t) */
@@ -281,7 +282,8 @@ void alloc8_cxx_delete_aligned_nothrow(void *ptr, size_t alignment, const void *
 
 /* operator delete(void*, std::size_t, std::align_val_t) */
 void alloc8_cxx_delete_sized_aligned(void *ptr, size_t size, size_t alignment) {
-    alloc8_core_free_aligned_sized(ptr, alignment, size);
+    /* new(0) asked for 1 byte (alloc8_cxx_try): the sized entries get the size allocated */
+    alloc8_core_free_aligned_sized(ptr, alignment, size + (size == 0));
 }
 
 /* operator delete[](void*) */
@@ -297,7 +299,8 @@ void alloc8_cxx_delete_array_nothrow(void *ptr, const void *nothrow_tag) {
 
 /* operator delete[](void*, std::size_t) */
 void alloc8_cxx_delete_array_sized(void *ptr, size_t size) {
-    alloc8_core_free_sized(ptr, size);
+    /* new(0) asked for 1 byte (alloc8_cxx_try): the sized entries get the size allocated */
+    alloc8_core_free_sized(ptr, size + (size == 0));
 }
 
 /* operator delete[](void*, std::align_val_t) */
@@ -315,5 +318,6 @@ void alloc8_cxx_delete_array_aligned_nothrow(void *ptr, size_t alignment, const 
 
 /* operator delete[](void*, std::size_t, std::align_val_t) */
 void alloc8_cxx_delete_array_sized_aligned(void *ptr, size_t size, size_t alignment) {
-    alloc8_core_free_aligned_sized(ptr, alignment, size);
+    /* new(0) asked for 1 byte (alloc8_cxx_try): the sized entries get the size allocated */
+    alloc8_core_free_aligned_sized(ptr, alignment, size + (size == 0));
 }

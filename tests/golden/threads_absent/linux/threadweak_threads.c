@@ -54,6 +54,15 @@ static ALLOC8_TLS unsigned char alloc8_attached_in_life;
 static pthread_key_t alloc8_thread_key;
 static int alloc8_thread_key_ok;
 static pthread_once_t alloc8_thread_key_once = PTHREAD_ONCE_INIT;
+/* How many times init [0] and cleanup [1] ran: in this thread, and in all (alloc8_thread_hook_counts) */
+static ALLOC8_TLS unsigned char alloc8_hook_runs[2];
+static _Atomic unsigned long alloc8_hook_totals[2];
+
+static void alloc8_hook_ran(int which) {
+    if (alloc8_hook_runs[which] < UCHAR_MAX)
+        alloc8_hook_runs[which]++;
+    atomic_fetch_add_explicit(&alloc8_hook_totals[which], 1, memory_order_relaxed);
+}
 
 /* activation: runtime. Hooks absent at link and load time make every wrapper a plain call. */
 static inline int alloc8_hooks_present(void) {
@@ -64,8 +73,10 @@ static void alloc8_thread_detach(void) {
     if (alloc8_glue_thread_state != ALLOC8_THREAD_ACTIVE)
         return;
     alloc8_glue_thread_state = ALLOC8_THREAD_DONE; /* calls from here on reach the allocator as-is */
-    if (absent_thread_cleanup != NULL)
+    if (absent_thread_cleanup != NULL) {
         absent_thread_cleanup();
+        alloc8_hook_ran(1);
+    }
 }
 
 /* glibc calls key destructors in up to PTHREAD_DESTRUCTOR_ITERATIONS rounds while values remain.
@@ -113,8 +124,10 @@ static void alloc8_thread_attach(int started_by_wrapper) {
         return;
     }
     alloc8_glue_thread_state = ALLOC8_THREAD_ACTIVE; /* first: calls made by init must not recurse */
-    if (absent_thread_init != NULL)
+    if (absent_thread_init != NULL) {
         absent_thread_init();
+        alloc8_hook_ran(0);
+    }
     pthread_once(&alloc8_thread_key_once, alloc8_thread_key_create);
     if (alloc8_thread_key_ok)
         pthread_setspecific(alloc8_thread_key, &alloc8_thread_key); /* any non-NULL value */
@@ -139,6 +152,17 @@ ALLOC8_HIDDEN void alloc8_glue_thread_attach(void) {
 __attribute__((destructor)) static void alloc8_thread_at_exit(void) {
     alloc8_thread_detach();
 }
+
+/* For the conformance kit (docs/checking.md, "threads"), which checks the hooks with the glue's own
+   counts: out[0] 1 if the hooks run in this process, out[1] and out[2] how many times init and
+   cleanup ran in the calling thread, out[3] and out[4] in all threads. The glue never calls it. */
+ALLOC8_EXPORT void alloc8_thread_hook_counts(unsigned long out[5]) {
+    out[0] = (unsigned long)alloc8_hooks_present();
+    out[1] = alloc8_hook_runs[0];
+    out[2] = alloc8_hook_runs[1];
+    out[3] = atomic_load_explicit(&alloc8_hook_totals[0], memory_order_relaxed);
+    out[4] = atomic_load_explicit(&alloc8_hook_totals[1], memory_order_relaxed);
+}
 #endif /* ALLOC8_THREAD_HOOKS */
 
 #if ALLOC8_THREAD_WRAPPERS
@@ -146,7 +170,8 @@ __attribute__((destructor)) static void alloc8_thread_at_exit(void) {
    Exported without a symbol version, like the malloc family: the unversioned definition satisfies
    pthread_create@GLIBC_2.34 and the older pthread_create@GLIBC_2.2.5 alike. The real functions
    are found with dlsym(RTLD_NEXT) by their public names: no __pthread_* symbol is referenced
-   (glibc 2.34 and later do not export them). A static archive (ALLOC8_STATIC) defines them as
+   (glibc 2.34 and later do not export them).
+   A static archive (ALLOC8_STATIC) defines them as
    __wrap_pthread_create and __wrap_thrd_create instead, for the linker's --wrap, which its users
    link with (alloc8_add_interposer(... STATIC) makes it a usage requirement). */
 typedef int alloc8_pthread_create_fn(pthread_t *restrict, const pthread_attr_t *restrict, void *(*)(void *),
