@@ -92,6 +92,7 @@ struct kit_facts {
 
 static struct kit_facts K;
 static struct kit_api A;
+static void *kit_handle = RTLD_DEFAULT; /* where kit_bind found the API: the library in prefixed mode */
 static atomic_int kit_failures, kit_checks;
 static const char *volatile kit_phase_text = "starting"; /* what the program is doing (signals) */
 
@@ -280,6 +281,9 @@ static inline void kit_fail(const char *who, const char *contract, const char *f
     "\"Every other thread, lazily, exactly once, before its first call into the allocator through the glue\" "         \
     "(docs/threads.md, When init runs)"
 #define C_HOOK_CLEANUP "\"Exactly once for every thread that ran init\" (docs/threads.md, When cleanup runs)"
+#define C_CREATED_FLAG                                                                                                 \
+    "\"The glue stores 1 into it before the first thread it starts can run, and when a thread it did not start "       \
+    "attaches\" (docs/threads.md, created_flag)"
 
 /* ---- arguments and the API table ------------------------------------------------------------ */
 
@@ -381,7 +385,7 @@ static inline void kit_bind(void) {
                                         "aligned_alloc", "valloc",
                                         "pvalloc",       "malloc_usable_size",
                                         "free_sized",    "free_aligned_sized"};
-    void *handle = RTLD_DEFAULT;
+    void *handle = kit_handle;
     const char *prefix = "";
     if (K.prefix != NULL) {
         if (K.lib == NULL)
@@ -393,6 +397,7 @@ static inline void kit_bind(void) {
             _exit(1);
         }
         prefix = K.prefix;
+        kit_handle = handle;
     } else if (!K.reference && K.lib == NULL) {
         kit_usage("--lib LIB (or --reference)");
     }
@@ -441,6 +446,26 @@ static inline void kit_bind(void) {
                 K.prefix ? ", prefixed mode" : "");
 }
 
+/* ---- the thread hooks, as the glue counts them ------------------------------------------------
+ * alloc8_thread_hook_counts(out), which the threads file of a library with hooks compiled in
+ * defines (templates/linux/threads.c.j2): out[0] 1 if the hooks run in this process, out[1] and
+ * out[2] how many times init and cleanup ran in the calling thread, out[3] and out[4] in all
+ * threads, out[5] and out[6] how many times they began in all threads, out[7] the hook the
+ * calling thread is in (1 init, 2 cleanup, 0 none). Async-signal-safe. */
+enum { KIT_HOOK_COUNTS = 8 };
+typedef void kit_hook_counts_fn(unsigned long out[KIT_HOOK_COUNTS]);
+static kit_hook_counts_fn *kit_hook_counts; /* NULL: no hooks to count */
+
+/* Find the library's alloc8_thread_hook_counts when the spec binds a hook (a failed dlsym may
+ * allocate, so not otherwise): in the library itself, never another object's. */
+static inline void kit_find_hook_counts(void) {
+    if (K.reference || (!kit_bound("threads.init") && !kit_bound("threads.cleanup")))
+        return;
+    void *sym = dlsym(kit_handle, "alloc8_thread_hook_counts");
+    if (sym != NULL && kit_same_file(kit_defined_in(sym), K.lib))
+        KIT_SET(kit_hook_counts, sym);
+}
+
 /* ---- signals: a crash or a hang says where it happened ---------------------------------------- */
 
 /* "0x..." of `value` into `out` (at least 19 bytes): a signal handler may not call snprintf. */
@@ -456,6 +481,20 @@ static inline const char *kit_hex(char *out, uintptr_t value) {
     for (int i = 0; i < n; i++)
         out[2 + i] = digits[n - 1 - i];
     out[2 + n] = '\0';
+    return out;
+}
+
+/* The decimal digits of `value` into `out` (at least 21 bytes), for a signal handler. */
+static inline const char *kit_decimal(char *out, unsigned long value) {
+    char digits[21];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value != 0);
+    for (int i = 0; i < n; i++)
+        out[i] = digits[n - 1 - i];
+    out[n] = '\0';
     return out;
 }
 
@@ -494,6 +533,34 @@ static inline void kit_say_fault(int sig, siginfo_t *info, void *context) {
     }
 }
 
+/* A thread hook the signal came in: for a fault, ", inside threads.init (SYMBOL), which the glue
+ * called in this thread"; for the alarm, ", in threads.init (SYMBOL), which began N times and
+ * returned M times (the glue's counts)" while a hook has not returned (in any thread). The driver
+ * names the hook from it (gen/alloc8gen/checklib.py, _hook_failure). */
+static inline void kit_say_hook(int sig) {
+    static const char *const roles[2] = {"threads.init", "threads.cleanup"};
+    if (kit_hook_counts == NULL)
+        return;
+    unsigned long c[KIT_HOOK_COUNTS];
+    kit_hook_counts(c);
+    for (int i = 0; i < 2; i++) {
+        const char *symbol = kit_symbol(roles[i]);
+        if (sig != SIGALRM && c[7] == (unsigned long)i + 1) {
+            kit_say_raw(", inside ", roles[i], " (");
+            kit_say_raw(symbol ? symbol : "?", "), which the glue called in this thread", "");
+        } else if (sig == SIGALRM && c[5 + i] > c[3 + i]) {
+            char begun[24], returned[24];
+            kit_say_raw(", in ", roles[i], " (");
+            kit_say_raw(symbol ? symbol : "?", "), which began ", kit_decimal(begun, c[5 + i]));
+            kit_say_raw(c[5 + i] == 1 ? " time" : " times", " and returned ", kit_decimal(returned, c[3 + i]));
+            kit_say_raw(c[3 + i] == 1 ? " time" : " times", " (the glue's counts)", "");
+        } else {
+            continue;
+        }
+        return;
+    }
+}
+
 static inline void kit_on_signal(int sig, siginfo_t *info, void *context) {
     const char *what = sig == SIGALRM   ? "no progress (its alarm fired: a deadlock?)"
                        : sig == SIGSEGV ? "a segmentation fault (SIGSEGV)"
@@ -503,6 +570,7 @@ static inline void kit_on_signal(int sig, siginfo_t *info, void *context) {
     kit_say_raw("FAIL ", K.program, ": ");
     kit_say_raw(what, "", "");
     kit_say_fault(sig, info, context);
+    kit_say_hook(sig);
     kit_say_raw(" while ", kit_phase_text, "\n");
     if (sig == SIGALRM)
         _exit(3);
@@ -511,25 +579,37 @@ static inline void kit_on_signal(int sig, siginfo_t *info, void *context) {
 }
 
 static inline void kit_catch_signals(void) {
+    /* a stack of its own for the main thread's handler: a recursion that overflowed the stack
+       (an entry or hook that calls itself through malloc) is reported too */
+    static char alternate[1 << 16];
+    stack_t stack;
+    memset(&stack, 0, sizeof stack);
+    stack.ss_sp = alternate;
+    stack.ss_size = sizeof alternate;
+    int on_stack = sigaltstack(&stack, NULL) == 0 ? SA_ONSTACK : 0;
     int signals[] = {SIGSEGV, SIGBUS, SIGABRT, SIGALRM, SIGFPE, SIGILL};
     for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
         sa.sa_sigaction = kit_on_signal;
         sigemptyset(&sa.sa_mask);
-        sa.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_NODEFER;
+        sa.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_NODEFER | on_stack;
         sigaction(signals[i], &sa, NULL);
     }
 }
 
 /* The phase of the first allocation when the spec binds entry.init, which it runs (the driver
- * explains a failure in it with the bootstrap area's rules). */
+ * explains a failure in it with the bootstrap area's rules), or threads.init, which it runs in the
+ * main thread unless the library attached it when it was loaded (threads.lazy_init: false). */
 #define KIT_INIT_PHASE "the first allocation, malloc(1), which runs entry.init"
+#define KIT_HOOK_PHASE "the first allocation, malloc(1), which runs threads.init in the main thread"
+/* The first allocation's watchdog: it does microseconds of work, so only a hang outlasts this. */
+enum { KIT_FIRST_ALLOCATION_SECONDS = 20 };
 
 /* The program's start: facts, service proof, signal handlers, a watchdog of `seconds` (a safety
- * net far above the program's own time: the failure it reports is a hang). With entry.init bound,
- * the first allocation is made here, in a phase of its own: nothing the kit does before it
- * allocates (dlsym and dladdr of names that exist do not). */
+ * net far above the program's own time: the failure it reports is a hang). With entry.init or
+ * threads.init bound, the first allocation is made here, in a phase and under a watchdog of its
+ * own: nothing the kit does before it allocates (dlsym and dladdr of names that exist do not). */
 static inline int kit_begin(const char *program, int argc, char **argv, unsigned seconds) {
     K.program = program;
     int next = 1;
@@ -537,10 +617,16 @@ static inline int kit_begin(const char *program, int argc, char **argv, unsigned
     kit_catch_signals();
     alarm(seconds);
     kit_bind();
-    if (kit_bound("init") && !K.reference) {
-        kit_phase(KIT_INIT_PHASE);
+    int init = kit_bound("init"), hook = kit_bound("threads.init") && !K.threads_at_start;
+    if ((init || hook) && !K.reference) {
+        kit_phase(init ? KIT_INIT_PHASE : KIT_HOOK_PHASE);
+        alarm(KIT_FIRST_ALLOCATION_SECONDS);
+        kit_find_hook_counts(); /* here: when the library has no such function, dlsym allocates */
         A.free(A.malloc(1));
+        alarm(seconds);
         kit_phase("starting");
+    } else {
+        kit_find_hook_counts();
     }
     return next;
 }

@@ -171,26 +171,8 @@ static void check_and_free(int number, int self) {
     atomic_fetch_add(&freed, 1);
 }
 
-/* ---- the thread hooks, counted by the glue ----------------------------------------------------
-   alloc8_thread_hook_counts(out), defined by the library's threads file when its hooks are compiled
-   in: out[0] 1 if the hooks run in this process, out[1] and out[2] how many times init and cleanup
-   ran in the calling thread, out[3] and out[4] in all threads. */
-typedef void hook_counts_fn(unsigned long out[5]);
-static hook_counts_fn *hook_counts;
-static unsigned long hooks_before[5]; /* the main thread's reading before the first round */
-
-static void find_hook_counts(void) {
-    if (K.lib == NULL)
-        return;
-    void *self = dlopen(K.lib, RTLD_NOW | RTLD_NOLOAD); /* already loaded: preloaded, or by kit_bind */
-    if (self == NULL)
-        return;
-    void *sym = dlsym(self, "alloc8_thread_hook_counts");
-    KIT_SET(hook_counts, sym);
-    dlclose(self);
-    if (hook_counts != NULL)
-        hook_counts(hooks_before);
-}
+/* ---- the thread hooks, counted by the glue (kit_hook_counts, kit/kit.h) ------------------------ */
+static unsigned long hooks_before[KIT_HOOK_COUNTS]; /* the main thread's reading before the first round */
 
 /* Whether the kit's threads attach to the hooks: not in a prefixed library with lazy_init: false
    (its pthread_create wrappers are not the program's, and no other thread runs the hooks). */
@@ -200,11 +182,11 @@ static int threads_attach(void) {
 
 /* In thread `self`, after its first call into the library: `at_start` was read first thing in
    its start routine. */
-static void check_thread_hooks(int self, const unsigned long at_start[5]) {
-    if (hook_counts == NULL || !hooks_before[0] || !threads_attach())
+static void check_thread_hooks(int self, const unsigned long at_start[KIT_HOOK_COUNTS]) {
+    if (kit_hook_counts == NULL || !hooks_before[0] || !threads_attach())
         return;
-    unsigned long now[5];
-    hook_counts(now);
+    unsigned long now[KIT_HOOK_COUNTS];
+    kit_hook_counts(now);
     const struct thread_record *me = &records[self];
     if (kit_bound("threads.init") && K.prefix == NULL)
         KIT_CHECK(at_start[1] == 1, "the glue's pthread_create", C_HOOK_AT_START,
@@ -226,7 +208,7 @@ static void check_thread_hooks(int self, const unsigned long at_start[5]) {
    the rounds), cleanup once for each. Returns the summary for the PASS line. */
 static const char *check_hook_totals(int started) {
     static char summary[160];
-    if (hook_counts == NULL) {
+    if (kit_hook_counts == NULL) {
         int bound = kit_bound("threads.init") || kit_bound("threads.cleanup");
         snprintf(summary, sizeof summary, "; no thread hooks to count (%s)",
                  bound ? "compiled out of the library" : "the spec has none");
@@ -236,11 +218,11 @@ static const char *check_hook_totals(int started) {
         snprintf(summary, sizeof summary, "; the thread hooks do not run in this process (absent)");
         return summary;
     }
-    unsigned long want = threads_attach() ? (unsigned long)started : 0, now[5];
+    unsigned long want = threads_attach() ? (unsigned long)started : 0, now[KIT_HOOK_COUNTS];
     /* a detached thread runs its key destructors (cleanup) after its last signal: wait for them,
        a bounded number of times (60,000 waits of at least 1 ms) */
     for (int i = 0; i < 60000; i++) {
-        hook_counts(now);
+        kit_hook_counts(now);
         if (now[4] - hooks_before[4] - (now[2] - hooks_before[2]) >= want || !kit_bound("threads.cleanup"))
             break;
         struct timespec ms = {0, 1000000};
@@ -260,6 +242,63 @@ static const char *check_hook_totals(int started) {
                   started, kit_symbol("threads.cleanup"), cleanups, main_cleanups, want);
     snprintf(summary, sizeof summary, "; thread hooks (the glue's counts): init %lu, cleanup %lu times in them", inits,
              cleanups);
+    return summary;
+}
+
+/* ---- threads.created_flag, read through the glue (alloc8_thread_created_flag) ------------------ */
+typedef int created_flag_fn(void);
+static created_flag_fn *created_flag;
+static atomic_int probe_saw;
+
+static void *probe_main(void *arg) { /* reads the flag first thing, and makes no call into the library */
+    (void)arg;
+    atomic_store(&probe_saw, created_flag());
+    return NULL;
+}
+
+/* Before the rounds (interpose mode, where the program's pthread_create is the glue's): a thread
+   started first reads the flag first thing in its start routine. After them (prefixed mode, whose
+   threads attach at their first call, when the hooks run): the flag is set. The PASS line's part. */
+static const char *check_created_flag(int after_rounds) {
+    static char summary[160];
+    const char *symbol = kit_symbol("threads.created_flag");
+    if (symbol == NULL || (after_rounds && K.prefix == NULL))
+        return summary;
+    if (created_flag == NULL) {
+        void *sym = dlsym(kit_handle, "alloc8_thread_created_flag");
+        if (sym != NULL && kit_same_file(kit_defined_in(sym), K.lib))
+            KIT_SET(created_flag, sym);
+    }
+    int value = created_flag != NULL ? created_flag() : -1;
+    if (created_flag == NULL || value < 0) {
+        snprintf(summary, sizeof summary, "; created_flag (%s) not checked: %s", symbol,
+                 created_flag == NULL ? "the library has no alloc8_thread_created_flag" : "absent (a weak reference)");
+        return summary;
+    }
+    if (K.prefix == NULL) {
+        pthread_t probe;
+        if (pthread_create(&probe, NULL, probe_main, NULL) != 0)
+            return summary;
+        pthread_join(probe, NULL);
+        value = atomic_load(&probe_saw);
+        KIT_CHECK(value == 1, "the glue's pthread_create", C_CREATED_FLAG,
+                  "the first thread the kit started, by pthread_create, read threads.created_flag (%s) first thing in "
+                  "its start routine: %d (alloc8_thread_created_flag)",
+                  symbol, value);
+    } else if (after_rounds) {
+        if (kit_hook_counts == NULL || !hooks_before[0] || !threads_attach()) {
+            snprintf(summary, sizeof summary, "; created_flag (%s) not checked: no thread attaches", symbol);
+            return summary;
+        }
+        KIT_CHECK(value == 1, "the glue", C_CREATED_FLAG,
+                  "after the rounds' threads called the prefixed library, threads.created_flag (%s) is %d "
+                  "(alloc8_thread_created_flag)",
+                  symbol, value);
+    } else {
+        return summary;
+    }
+    snprintf(summary, sizeof summary, "; created_flag (%s) set%s", symbol,
+             K.prefix ? " once threads attached" : " before the first thread ran");
     return summary;
 }
 
@@ -361,9 +400,9 @@ static void leave(struct worker *w) { /* pthread_exit from a nested call */
 }
 
 static void *thread_main(void *arg) {
-    unsigned long at_start[5] = {0}; /* first of all: no call into the library before it */
-    if (hook_counts != NULL)
-        hook_counts(at_start);
+    unsigned long at_start[KIT_HOOK_COUNTS] = {0}; /* first of all: no call into the library before it */
+    if (kit_hook_counts != NULL)
+        kit_hook_counts(at_start);
     struct worker w;
     memset(&w, 0, sizeof w);
     w.self = (int)(intptr_t)arg;
@@ -409,7 +448,10 @@ int main(int argc, char **argv) {
     }
     if (next < argc)
         kit_usage(argv[next]);
-    find_hook_counts();
+    kit_phase("threads: a first thread reads threads.created_flag");
+    const char *flag = check_created_flag(0); /* its thread runs the hooks before their counts are read */
+    if (kit_hook_counts != NULL)
+        kit_hook_counts(hooks_before);
     pthread_attr_t detached;
     pthread_attr_init(&detached);
     pthread_attr_setdetachstate(&detached, PTHREAD_CREATE_DETACHED);
@@ -472,9 +514,11 @@ int main(int argc, char **argv) {
             check_and_free(records[n].keepsake, -1);
     pthread_attr_destroy(&detached);
     const char *hooks = atomic_load(&reported) == 0 ? check_hook_totals(started) : "";
+    if (K.prefix != NULL)
+        flag = check_created_flag(1);
     kit_say(
         "threads: %d threads in %d rounds (returned, pthread_exit, detached, cancelled), %ld blocks made, %ld freed, "
-        "%ld of them by a thread other than their maker%s",
-        rounds * PER_ROUND, rounds, atomic_load(&made), atomic_load(&freed), atomic_load(&cross_frees), hooks);
+        "%ld of them by a thread other than their maker%s%s",
+        rounds * PER_ROUND, rounds, atomic_load(&made), atomic_load(&freed), atomic_load(&cross_frees), hooks, flag);
     return kit_report();
 }

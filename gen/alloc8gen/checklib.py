@@ -19,6 +19,7 @@ that died in its first allocation gets a line that explains what the glue does w
 """
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -84,7 +85,7 @@ def facts(spec):
     for name in sorted(set(getattr(spec, "kept", ())) & set(KIT_NAMES)):
         args += ["--kept", name]  # an entry binds glibc's own (bindings/glibc.yaml): the glue leaves it
     if spec.threads:
-        for hook in ("init", "cleanup"):
+        for hook in ("init", "cleanup", "created_flag"):
             symbol = getattr(spec.threads, hook, None)
             if symbol:
                 args += ["--entry", f"threads.{hook}={symbol}"]
@@ -228,6 +229,33 @@ def _init_failure(spec, check, out, err):
             f"malloc, calloc, strdup, ... are not glibc's but the bootstrap area's, and {advice}")
 
 
+# kit/kit.h, kit_say_hook: a crash inside a thread hook, or a hang while one had not returned.
+_IN_HOOK = re.compile(r", (?:inside|in) threads\.(init|cleanup) \(([^)]*)\), which (the glue called in this thread|"
+                      r"began \d+ times? and returned \d+ times? \(the glue's counts\))")
+_HOOK_CONTRACTS = {
+    "init": '"init may allocate; those calls reach the allocator as usual" (docs/threads.md, When init runs)',
+    "cleanup": '"cleanup may allocate and free; those calls reach the allocator as usual" (docs/threads.md, When '
+               'cleanup runs)',
+}
+
+
+def _hook_failure(check, out):
+    """A program that crashed inside a thread hook, or hung while one had not returned: the line that
+    names the hook and what it may do (its calls into the allocator are not guarded), or None."""
+    died = next((line for line in out if line.startswith(f"FAIL {check}: ") and _IN_HOOK.search(line)), None)
+    if died is None:
+        return None
+    hook, symbol, how = _IN_HOOK.search(died).groups()
+    if how.startswith("began"):
+        advice = ("the glue holds no lock around a hook, so a hook that never returns waits for itself or for "
+                  "another thread: for example for a lock it holds that its own malloc or free takes")
+    else:
+        advice = ("the allocator's entries serve a hook's calls at once, so what the hook is still setting up "
+                  "must not be needed by them")
+    return (f"{check}: threads.{hook} ({symbol}) broke {_HOOK_CONTRACTS[hook]}: "
+            f"{died[len(f'FAIL {check}: '):]}; {advice}")
+
+
 def _digest(out):
     for line in out:
         if line.startswith("digest: "):
@@ -334,9 +362,8 @@ def check_library(spec, lib, checks=None, programs=None, seed=None, out=sys.stdo
                 extra += QUICK.get(check, [])
             status, lines, err = _run(program, args + extra, preload)
             passed, first, details = _verdict(check, status, lines, err)
-            init_line = None if passed else _init_failure(spec, check, lines, err)
-            if init_line is not None:
-                first = init_line
+            if not passed:
+                first = _hook_failure(check, lines) or _init_failure(spec, check, lines, err) or first
             if passed and check == "stress":
                 ref_args = ["--reference", *extra]  # glibc's own guarantees, not the spec's
                 ref_status, ref_lines, ref_err = _run(program, ref_args, None)

@@ -18,6 +18,10 @@
  *                              its memory, so only this variant binds an owns)
  *   TINY_BREAK_INIT_MALLOC     entry.init takes a table of 144 KiB from calloc, as if malloc were
  *                              still glibc's while it runs, and uses it without checking for NULL
+ *   TINY_BREAK_HOOK_LOCK       the thread-start hook (threads.init) allocates the thread's record
+ *                              with malloc while it holds the small-block lock, which malloc takes
+ *   TINY_BREAK_HOOK_CACHE      malloc counts its calls in a per-thread table that threads.init
+ *                              makes with malloc: init's own call finds no table yet
  *
  * Design: blocks up to 32 KiB come from size classes (16-byte steps to 1 KiB, then powers of
  * two), each with a 16-byte header in front; new blocks are carved from the calling thread's
@@ -41,6 +45,8 @@
 #define TINY_BREAK_THREAD_CLEANUP 5
 #define TINY_BREAK_OWNS_ALL 6
 #define TINY_BREAK_INIT_MALLOC 7
+#define TINY_BREAK_HOOK_LOCK 8
+#define TINY_BREAK_HOOK_CACHE 9
 #ifndef TINY_BREAK
 #define TINY_BREAK TINY_BREAK_NONE
 #endif
@@ -90,6 +96,10 @@ static void *map(size_t length) {
     return p == MAP_FAILED ? NULL : p;
 }
 
+#if TINY_BREAK == TINY_BREAK_HOOK_CACHE
+static _Thread_local size_t *tiny_calls; /* this thread's calls per class: made by threads.init */
+#endif
+
 /* A new block of class `cls`, carved from this thread's chunk. */
 static void *carve(unsigned cls) {
     size_t stride = HEADER + class_size(cls);
@@ -131,6 +141,9 @@ TINY_EXPORT void *tiny_malloc(size_t size) {
         return (char *)h + HEADER;
     }
     unsigned cls = class_of(size);
+#if TINY_BREAK == TINY_BREAK_HOOK_CACHE
+    tiny_calls[cls]++; /* "init made the table before the thread's first call" */
+#endif
     pthread_mutex_lock(&small_lock);
     struct free_block *b = free_lists[cls];
     if (b != NULL)
@@ -252,5 +265,37 @@ struct tiny_cpu_stats *tiny_stats; /* not static: the compiler must keep the cal
 TINY_EXPORT void tiny_init(void) {
     tiny_stats = calloc(256, sizeof *tiny_stats);
     tiny_stats[0].calls[0] = 1; /* "calloc cannot fail this early" */
+}
+#endif
+
+#if TINY_BREAK == TINY_BREAK_HOOK_LOCK
+/* threads.init: every thread goes on a list of threads, under the small-block lock, in a record from
+   malloc, "which is safe: the glue has marked the thread as attached". But the record is made while
+   the lock is held, and malloc takes that lock: the thread waits for itself (the lock is not
+   recursive), in the first thread that allocates. */
+struct tiny_thread {
+    struct tiny_thread *next;
+    pthread_t id;
+};
+static struct tiny_thread *tiny_threads; /* under small_lock */
+
+TINY_EXPORT void tiny_thread_init(void) {
+    pthread_mutex_lock(&small_lock);
+    struct tiny_thread *t = malloc(sizeof *t);
+    if (t != NULL) {
+        t->id = pthread_self();
+        t->next = tiny_threads;
+        tiny_threads = t;
+    }
+    pthread_mutex_unlock(&small_lock);
+}
+#endif
+
+#if TINY_BREAK == TINY_BREAK_HOOK_CACHE
+/* threads.init: the thread's table of calls per class, from malloc. But that malloc is a call of
+   this thread too, and the table is not there yet: init's own call into the allocator, which the
+   glue serves at once, writes through NULL. */
+TINY_EXPORT void tiny_thread_init(void) {
+    tiny_calls = calloc(CLASSES, sizeof *tiny_calls);
 }
 #endif

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # The interposer must export exactly the malloc family, glibc's extras and aliases, the 20 C++
 # operators, (x86-64) dlopen, for RTLD_DEEPBIND (templates/linux/dlopen.c.j2), and the extra names
-# given (the thread wrappers, alloc8_thread_hook_counts), all WITHOUT a symbol version (so
+# given (the thread wrappers, alloc8_thread_hook_counts, alloc8_thread_created_flag), all WITHOUT a symbol version (so
 # versioned references such as aligned_alloc@GLIBC_2.16 bind to them), and nothing of the glue's
 # internals. It must not need
 # any __pthread_* symbol (glibc 2.34 and later export none; a library that does fails to load).

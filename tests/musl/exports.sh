@@ -3,7 +3,7 @@
 # The demo allocator's musl interposer exports exactly the malloc family musl lets a program
 # replace (the eight names of musl's dynamic list), the thread and fork wrappers, the C++
 # operators, the demo allocator's own API and the thread hooks' counts for the conformance kit
-# (alloc8_thread_hook_counts); none of glibc's extras or aliases, which do not
+# (alloc8_thread_hook_counts, alloc8_thread_created_flag); none of glibc's extras or aliases, which do not
 # exist on musl. Usage: exports.sh <liballoc8demo_musl.so>
 set -euo pipefail
 lib=$1
@@ -12,7 +12,7 @@ mapfile -t defined < <(nm -D --defined-only "$lib" | awk '{print $3}' | sed 's/@
 have() { printf '%s\n' "${defined[@]}" | grep -qx "$1"; }
 for name in malloc free calloc realloc aligned_alloc posix_memalign memalign malloc_usable_size \
             pthread_create thrd_create pthread_atfork _Znwm _ZdlPv _ZnamSt11align_val_t \
-            alloc8_demo_stats_get alloc8_demo_thread_get alloc8_thread_hook_counts; do
+            alloc8_demo_stats_get alloc8_demo_thread_get alloc8_thread_hook_counts alloc8_thread_created_flag; do
   have "$name" || fail "$lib does not export $name"
 done
 for name in valloc pvalloc cfree mallopt mallinfo mallinfo2 malloc_trim malloc_stats malloc_info \
@@ -25,7 +25,7 @@ for name in "${defined[@]}"; do
   case "$name" in
     malloc|free|calloc|realloc|aligned_alloc|posix_memalign|memalign|malloc_usable_size) ;;
     pthread_create|thrd_create|pthread_atfork|alloc8_demo_stats_get|alloc8_demo_thread_get) ;;
-    alloc8_thread_hook_counts) ;;
+    alloc8_thread_hook_counts|alloc8_thread_created_flag) ;;
     _Zn*|_Zd*) ;;
     _init|_fini|__bss_start|_edata|_end) ;;
     *) fail "$lib exports $name, which is not in the expected set" ;;

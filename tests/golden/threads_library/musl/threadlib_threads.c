@@ -26,6 +26,13 @@ static void alloc8_mark_threaded(void) {
     if (atomic_load_explicit(&demo_threads_created, memory_order_relaxed) == 0)
         atomic_store_explicit(&demo_threads_created, 1, memory_order_release);
 }
+
+/* For the conformance kit (docs/checking.md, "threads"), which checks that the flag is set before a
+   thread the glue starts runs: threads.created_flag's value.
+   The glue never calls it. */
+ALLOC8_EXPORT int alloc8_thread_created_flag(void) {
+    return atomic_load_explicit(&demo_threads_created, memory_order_acquire);
+}
 #endif
 
 #if ALLOC8_THREAD_HOOKS
@@ -51,11 +58,20 @@ static ALLOC8_TLS unsigned char alloc8_attached_in_life;
 static pthread_key_t alloc8_thread_key;
 static int alloc8_thread_key_ok;
 static pthread_once_t alloc8_thread_key_once = PTHREAD_ONCE_INIT;
-/* How many times init [0] and cleanup [1] ran: in this thread, and in all (alloc8_thread_hook_counts) */
+/* How many times init [0] and cleanup [1] ran: in this thread, and in all; how many times they
+   began, in all; which one this thread is in (1 + which, 0: none). For alloc8_thread_hook_counts. */
 static ALLOC8_TLS unsigned char alloc8_hook_runs[2];
+static ALLOC8_TLS unsigned char alloc8_hook_running;
 static _Atomic unsigned long alloc8_hook_totals[2];
+static _Atomic unsigned long alloc8_hook_begun[2];
+
+static void alloc8_hook_begins(int which) {
+    alloc8_hook_running = (unsigned char)(which + 1);
+    atomic_fetch_add_explicit(&alloc8_hook_begun[which], 1, memory_order_relaxed);
+}
 
 static void alloc8_hook_ran(int which) {
+    alloc8_hook_running = 0;
     if (alloc8_hook_runs[which] < UCHAR_MAX)
         alloc8_hook_runs[which]++;
     atomic_fetch_add_explicit(&alloc8_hook_totals[which], 1, memory_order_relaxed);
@@ -69,6 +85,7 @@ static void alloc8_thread_detach(void) {
     if (alloc8_glue_thread_state != ALLOC8_THREAD_ACTIVE)
         return;
     alloc8_glue_thread_state = ALLOC8_THREAD_DONE; /* calls from here on reach the allocator as-is */
+    alloc8_hook_begins(1);
     xxthread_cleanup();
     alloc8_hook_ran(1);
 }
@@ -105,6 +122,7 @@ static void alloc8_thread_attach(int started_by_wrapper) {
         return;
     }
     alloc8_glue_thread_state = ALLOC8_THREAD_ACTIVE; /* first: calls made by init must not recurse */
+    alloc8_hook_begins(0);
     xxthread_init();
     alloc8_hook_ran(0);
     pthread_once(&alloc8_thread_key_once, alloc8_thread_key_create);
@@ -129,14 +147,20 @@ __attribute__((destructor)) static void alloc8_thread_at_exit(void) {
 }
 
 /* For the conformance kit (docs/checking.md, "threads"), which checks the hooks with the glue's own
-   counts: out[0] 1 if the hooks run in this process, out[1] and out[2] how many times init and
-   cleanup ran in the calling thread, out[3] and out[4] in all threads. The glue never calls it. */
-ALLOC8_EXPORT void alloc8_thread_hook_counts(unsigned long out[5]) {
+   counts and names a hook that crashed or never returned: out[0] 1 if the hooks run in this
+   process, out[1] and out[2] how many times init and cleanup ran in the calling thread, out[3] and
+   out[4] in all threads, out[5] and out[6] how many times they began in all threads, out[7] the
+   hook the calling thread is in (1 init, 2 cleanup, 0 none). Async-signal-safe. The glue never
+   calls it. */
+ALLOC8_EXPORT void alloc8_thread_hook_counts(unsigned long out[8]) {
     out[0] = (unsigned long)alloc8_hooks_present();
     out[1] = alloc8_hook_runs[0];
     out[2] = alloc8_hook_runs[1];
     out[3] = atomic_load_explicit(&alloc8_hook_totals[0], memory_order_relaxed);
     out[4] = atomic_load_explicit(&alloc8_hook_totals[1], memory_order_relaxed);
+    out[5] = atomic_load_explicit(&alloc8_hook_begun[0], memory_order_relaxed);
+    out[6] = atomic_load_explicit(&alloc8_hook_begun[1], memory_order_relaxed);
+    out[7] = alloc8_hook_running;
 }
 #endif /* ALLOC8_THREAD_HOOKS */
 
@@ -144,9 +168,9 @@ ALLOC8_EXPORT void alloc8_thread_hook_counts(unsigned long out[5]) {
 /* ---- pthread_create and thrd_create: init in the new thread before its start routine ----------
    The real functions are found with dlsym(RTLD_NEXT) by their public names (musl has no
    symbol versions).
-   A static archive (ALLOC8_STATIC) defines them as
-   __wrap_pthread_create and __wrap_thrd_create instead, for the linker's --wrap, which its users
-   link with (alloc8_add_interposer(... STATIC) makes it a usage requirement). */
+   A static archive (ALLOC8_STATIC) defines them as __wrap_pthread_create and __wrap_thrd_create
+   instead, for the linker's --wrap, which its users link with (alloc8_add_interposer(... STATIC)
+   makes it a usage requirement). */
 typedef int alloc8_pthread_create_fn(pthread_t *restrict, const pthread_attr_t *restrict, void *(*)(void *),
                                      void *restrict);
 #ifdef ALLOC8_HAVE_C11_THREADS
