@@ -4,8 +4,10 @@
 #
 #   alloc8_add_conformance_tests(<target> [CHECKS <check>...] [SEED <n>] [TIMEOUT <seconds>] [QUICK])
 #
-# <target> is a shared library made by alloc8_add_interposer for Linux (interpose or prefixed
-# mode). Registers one CTest test per check, alloc8.<target>.<check>, with the label
+# <target> is a library made by alloc8_add_interposer for Linux: shared (interpose or prefixed
+# mode), or a STATIC archive in interpose mode, which is linked whole into the kit's programs of
+# its own (alloc8_kit/<target>/, with the archive's --wrap options and ENABLE_EXPORTS), as a program
+# that links it would. Registers one CTest test per check, alloc8.<target>.<check>, with the label
 # alloc8.<target> (`ctest -L alloc8.<target>`); call enable_testing() (or include(CTest)) first.
 # The checks (default: all) are the kit's programs, built once per project from the kit's sources
 # (kit/ in alloc8's source tree, share/alloc8/kit when installed) as alloc8_kit_<check>:
@@ -20,7 +22,8 @@
 #            (enable_language(CXX) before this call): otherwise the test reports the check skipped
 #            (exit 77, CTest's SKIP_RETURN_CODE) with the reason
 #   programs programs installed on the machine (sort, python3, perl, gcc, git), each run without and
-#            with the library: the same output, and its malloc bound to the library (interpose mode)
+#            with the library: the same output, and its malloc bound to the library (a shared
+#            library in interpose mode)
 # QUICK: fewer iterations of the same checks (alloc8-gen --quick: 20,000 stress operations instead of
 # 200,000, 4 rounds of threads instead of 16, 20 forks instead of 100), for edit-compile-test loops.
 # Each test runs `alloc8-gen <spec> --check-library <library> --checks <check>`, which first proves
@@ -28,9 +31,16 @@
 # itself with a message when it makes no progress.
 include_guard(GLOBAL)
 
-# The kit's programs, once per project; sets <out_var> to the directory that holds them.
-function(_alloc8_kit_programs out_var)
-  if(NOT TARGET alloc8_kit_api)
+# The kit's programs, once per project (and once per static archive, linked with it: <archive>);
+# sets <out_var> to the directory that holds them.
+function(_alloc8_kit_programs out_var archive)
+  set(name alloc8_kit)
+  set(dir "${CMAKE_BINARY_DIR}/alloc8_kit")
+  if(archive)
+    set(name alloc8_kit_${archive})
+    set(dir "${dir}/${archive}")
+  endif()
+  if(NOT TARGET ${name}_api)
     get_property(gen_dir GLOBAL PROPERTY ALLOC8_GEN_DIR)
     get_filename_component(kit_dir "${gen_dir}/../kit" ABSOLUTE)
     if(NOT EXISTS "${kit_dir}/kit.h")
@@ -44,23 +54,29 @@ function(_alloc8_kit_programs out_var)
     endif()
     foreach(check IN LISTS programs)
       if(check STREQUAL "cxx")
-        add_executable(alloc8_kit_${check} "${kit_dir}/cxx.cpp")
+        add_executable(${name}_${check} "${kit_dir}/cxx.cpp")
       else()
-        add_executable(alloc8_kit_${check} "${kit_dir}/${check}.c")
+        add_executable(${name}_${check} "${kit_dir}/${check}.c")
       endif()
-      set_target_properties(alloc8_kit_${check} PROPERTIES
+      set_target_properties(${name}_${check} PROPERTIES
         C_STANDARD 11 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF
         CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF
-        RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/alloc8_kit")
+        OUTPUT_NAME alloc8_kit_${check} RUNTIME_OUTPUT_DIRECTORY "${dir}")
       if(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
         # the compiler must not fold or drop the allocation calls under test
-        target_compile_options(alloc8_kit_${check} PRIVATE -fno-builtin)
+        target_compile_options(${name}_${check} PRIVATE -fno-builtin)
       endif()
-      target_link_libraries(alloc8_kit_${check} PRIVATE Threads::Threads ${CMAKE_DL_LIBS})
+      if(archive)
+        # all of it (the program calls the family through dlsym, so nothing would pull it in), its
+        # definitions exported for the kit's dlsym, its usage requirements (--wrap) as for any user
+        set_target_properties(${name}_${check} PROPERTIES ENABLE_EXPORTS ON)
+        target_link_libraries(${name}_${check} PRIVATE -Wl,--whole-archive ${archive} -Wl,--no-whole-archive)
+      endif()
+      target_link_libraries(${name}_${check} PRIVATE Threads::Threads ${CMAKE_DL_LIBS})
     endforeach()
   endif()
   # every kit program is in the same directory (per configuration)
-  set(${out_var} "$<TARGET_FILE_DIR:alloc8_kit_api>" PARENT_SCOPE)
+  set(${out_var} "$<TARGET_FILE_DIR:${name}_api>" PARENT_SCOPE)
 endfunction()
 
 function(alloc8_add_conformance_tests target)
@@ -77,9 +93,10 @@ function(alloc8_add_conformance_tests target)
   if(NOT spec)
     message(FATAL_ERROR "alloc8_add_conformance_tests(${target}): ${target} was not made by alloc8_add_interposer")
   endif()
-  if(NOT platform STREQUAL "linux" OR NOT CMAKE_SYSTEM_NAME STREQUAL "Linux" OR NOT type STREQUAL "SHARED_LIBRARY")
-    message(FATAL_ERROR "alloc8_add_conformance_tests(${target}): the kit checks shared libraries built for Linux "
-                        "(LD_PRELOAD or dlopen); ${target} is a ${type} for ${platform}")
+  if(NOT platform STREQUAL "linux" OR NOT CMAKE_SYSTEM_NAME STREQUAL "Linux"
+     OR NOT type MATCHES "^(SHARED|STATIC)_LIBRARY$")
+    message(FATAL_ERROR "alloc8_add_conformance_tests(${target}): the kit checks libraries built for Linux "
+                        "(LD_PRELOAD, dlopen, or a static archive linked in); ${target} is a ${type} for ${platform}")
   endif()
   set(all_checks api stress threads fork cxx programs)
   # cxx applies when the glue defines the C++ operators: a file tagged cxx (alloc8-gen --describe)
@@ -93,7 +110,14 @@ function(alloc8_add_conformance_tests target)
   if(facts MATCHES "(^|\n)output=([a-z]+,)*cxx[, ]")
     list(APPEND applicable cxx)
   endif()
-  if(facts MATCHES "(^|\n)mode=interpose(\n|$)") # a prefixed library serves no program by itself
+  set(archive "")
+  if(type STREQUAL "STATIC_LIBRARY")
+    set(archive ${target})
+    if(NOT facts MATCHES "(^|\n)mode=interpose(\n|$)")
+      message(FATAL_ERROR "alloc8_add_conformance_tests(${target}): a static archive in prefixed mode; the kit "
+                          "checks a prefixed library as a shared library (alloc8_add_interposer without STATIC)")
+    endif()
+  elseif(facts MATCHES "(^|\n)mode=interpose(\n|$)") # a prefixed library serves no program by itself
     list(APPEND applicable programs)
   endif()
   set(checks ${A8_CHECKS})
@@ -105,7 +129,10 @@ function(alloc8_add_conformance_tests target)
       message(FATAL_ERROR "alloc8_add_conformance_tests(${target}): unknown check ${check}; "
                           "expected some of ${all_checks}")
     endif()
-    if(NOT check IN_LIST applicable AND check STREQUAL "programs")
+    if(NOT check IN_LIST applicable AND check STREQUAL "programs" AND archive)
+      message(FATAL_ERROR "alloc8_add_conformance_tests(${target}): CHECKS programs: a static archive serves "
+                          "only the programs linked with it")
+    elseif(NOT check IN_LIST applicable AND check STREQUAL "programs")
       message(FATAL_ERROR "alloc8_add_conformance_tests(${target}): CHECKS programs: the spec is in prefixed "
                           "mode: its library serves no program by itself")
     elseif(NOT check IN_LIST applicable)
@@ -123,7 +150,7 @@ function(alloc8_add_conformance_tests target)
   if(NOT A8_TIMEOUT)
     set(A8_TIMEOUT 300)
   endif()
-  _alloc8_kit_programs(programs)
+  _alloc8_kit_programs(programs "${archive}")
   foreach(check IN LISTS checks)
     add_test(NAME alloc8.${target}.${check}
              COMMAND ${gen} "${spec}" --check-library "$<TARGET_FILE:${target}>" --checks ${check}

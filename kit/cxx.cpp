@@ -124,10 +124,10 @@ void bind_operators() {
                     ops[i].shown, ops[i].mangled);
             _exit(1);
         }
-        if (!K.reference && !kit_same_file(where, K.lib)) {
+        if (!K.reference && !kit_in_library(ops[i].address)) {
             kit_say("FAIL cxx: served: %s (%s) resolves to %s, not to %s: the allocator does not serve this "
                     "program's C++ operators (the spec's cxx: true makes the glue define them)",
-                    ops[i].shown, ops[i].mangled, where, K.lib);
+                    ops[i].shown, ops[i].mangled, where, kit_server());
             _exit(1);
         }
     }
@@ -135,7 +135,7 @@ void bind_operators() {
         kit_say("served: cxx: the 20 C++ operators resolve to the C++ runtime (%s): the reference run",
                 kit_defined_in(ops[NEW].address));
     else
-        kit_say("served: cxx: the 20 C++ operators resolve to %s (dladdr)", K.lib);
+        kit_say("served: cxx: the 20 C++ operators resolve to %s (dladdr)", kit_server());
 }
 
 unsigned char pattern(std::size_t i, unsigned seed) {

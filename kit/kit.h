@@ -14,7 +14,10 @@
  *
  *   --lib PATH                 the interposer (LD_PRELOAD) or prefixed library (dlopen)
  *   --prefixed PREFIX          prefixed mode: call PREFIXmalloc, ... found in --lib with dlsym
- *   --reference                plain glibc, no alloc8 library (the differential stress's baseline)
+ *   --linked                   --lib is a static archive linked into this program (whole, with
+ *                              --export-dynamic): the family must resolve into the program itself
+ *   --reference                glibc's own functions (found in libc.so.6), not the allocator's (the
+ *                              differential stress's baseline)
  *   --alignment N              guarantees.alignment
  *   --alignment-by-size        guarantees.alignment_by_size
  *   --sets-errno V             guarantees.sets_errno (true, false, except_oversize)
@@ -77,6 +80,7 @@ struct kit_facts {
     const char *program;   /* api, stress, threads, fork */
     const char *lib;       /* --lib */
     const char *prefix;    /* --prefixed; NULL in interpose mode */
+    int linked;            /* --linked: --lib is an archive linked into this program */
     int reference;         /* --reference */
     size_t alignment;      /* --alignment */
     int alignment_by_size; /* --alignment-by-size */
@@ -317,6 +321,8 @@ static inline int kit_parse(int argc, char **argv, int *index) {
             K.prefix = v, i++;
         else if (strcmp(a, "--reference") == 0)
             K.reference = 1;
+        else if (strcmp(a, "--linked") == 0)
+            K.linked = 1;
         else if (strcmp(a, "--alignment") == 0 && v)
             K.alignment = kit_number(v), i++;
         else if (strcmp(a, "--alignment-by-size") == 0)
@@ -360,6 +366,23 @@ static inline int kit_same_file(const char *a, const char *b) {
            sa.st_ino == sb.st_ino;
 }
 
+/* Whether `sym` is the allocator's: defined by --lib, or with --linked by this program itself (the
+ * object whose base is that of the kit's own data). */
+static inline int kit_in_library(void *sym) {
+    if (!K.linked)
+        return sym != NULL && kit_same_file(kit_defined_in(sym), K.lib);
+    Dl_info at, self;
+    return sym != NULL && dladdr(sym, &at) != 0 && dladdr((void *)&K, &self) != 0 && at.dli_fbase == self.dli_fbase;
+}
+
+/* What serves the program, for messages: the library, or this program linked with the archive. */
+static inline const char *kit_server(void) {
+    static char text[512];
+    if (K.linked && text[0] == '\0')
+        snprintf(text, sizeof text, "this program, linked with %s", K.lib);
+    return K.linked ? text : K.lib;
+}
+
 static inline void *kit_lookup(void *handle, const char *prefix, const char *name, int required) {
     char full[128];
     snprintf(full, sizeof full, "%s%s", prefix, name);
@@ -387,7 +410,12 @@ static inline void kit_bind(void) {
                                         "free_sized",    "free_aligned_sized"};
     void *handle = kit_handle;
     const char *prefix = "";
-    if (K.prefix != NULL) {
+    if (K.reference) {
+        /* glibc's own, also in a program that defines the family itself (--linked) */
+        handle = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+        if (handle == NULL)
+            kit_usage("--reference: libc.so.6 is not loaded");
+    } else if (K.prefix != NULL) {
         if (K.lib == NULL)
             kit_usage("--prefixed needs --lib");
         handle = dlopen(K.lib, RTLD_NOW | RTLD_LOCAL);
@@ -429,12 +457,13 @@ static inline void kit_bind(void) {
                         K.reference ? "the reference run" : "the spec binds it as an entry", where);
                 _exit(1);
             }
-        } else if (!kit_same_file(where, K.lib)) {
+        } else if (!kit_in_library(syms[i])) {
             kit_say("FAIL %s: served: %s%s resolves to %s, not to %s: the allocator does not serve this "
                     "program (%s)",
-                    K.program, prefix, names[i], where, K.lib,
-                    K.prefix ? "a symbol of that name comes first"
-                             : "the LD_PRELOAD did not apply, or the library does not export it");
+                    K.program, prefix, names[i], where, kit_server(),
+                    K.prefix   ? "a symbol of that name comes first"
+                    : K.linked ? "the archive does not define it, or was not linked whole with --export-dynamic"
+                               : "the LD_PRELOAD did not apply, or the library does not export it");
             _exit(1);
         }
     }
@@ -442,7 +471,7 @@ static inline void kit_bind(void) {
         kit_say("served: %s: the malloc family resolves to glibc (%s): the reference run", K.program,
                 kit_defined_in(syms[0]));
     else
-        kit_say("served: %s: the %smalloc family resolves to %s (dladdr)%s", K.program, prefix, K.lib,
+        kit_say("served: %s: the %smalloc family resolves to %s (dladdr)%s", K.program, prefix, kit_server(),
                 K.prefix ? ", prefixed mode" : "");
 }
 
@@ -462,7 +491,7 @@ static inline void kit_find_hook_counts(void) {
     if (K.reference || (!kit_bound("threads.init") && !kit_bound("threads.cleanup")))
         return;
     void *sym = dlsym(kit_handle, "alloc8_thread_hook_counts");
-    if (sym != NULL && kit_same_file(kit_defined_in(sym), K.lib))
+    if (kit_in_library(sym))
         KIT_SET(kit_hook_counts, sym);
 }
 

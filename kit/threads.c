@@ -266,7 +266,7 @@ static const char *check_created_flag(int after_rounds) {
         return summary;
     if (created_flag == NULL) {
         void *sym = dlsym(kit_handle, "alloc8_thread_created_flag");
-        if (sym != NULL && kit_same_file(kit_defined_in(sym), K.lib))
+        if (kit_in_library(sym))
             KIT_SET(created_flag, sym);
     }
     int value = created_flag != NULL ? created_flag() : -1;

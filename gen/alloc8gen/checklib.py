@@ -5,9 +5,12 @@ Each kit program is compiled with `cc` (or $CC; kit/cxx.cpp with `c++` or $CXX, 
 skipped, with the reason, when there is none) into a temporary directory, unless
 --kit-programs names a directory that holds them already built (alloc8_add_conformance_tests
 builds them with the project's compiler), and run with LD_PRELOAD=LIB (interpose mode) or with
-LIB loaded by dlopen (prefixed mode). Every program first proves that LIB serves it: each name of
-the malloc family resolves into LIB (dladdr of the dynamic linker's own lookup), so a preload that
-silently did not apply fails. The stress program also runs under plain glibc with the same seed;
+LIB loaded by dlopen (prefixed mode). A static archive (LIB.a, alloc8_add_interposer ... STATIC) is
+linked whole into each program instead, with the linker's --wrap of the glue's thread and fork
+wrappers and --export-dynamic, and the programs run as they are (--linked). Every program first
+proves that LIB serves it: each name of the malloc family resolves into LIB, or into the program
+linked with it (dladdr of the dynamic linker's own lookup), so a preload that silently did not
+apply fails. The stress program also runs under plain glibc with the same seed;
 the digests of the two runs' outcomes must be equal, and when they are not, the first operation
 whose outcome differs is shown.
 
@@ -45,11 +48,18 @@ COMPILE_FLAGS = ("-std=c11", "-O2", "-g", "-fno-builtin", "-pthread")
 CXX_COMPILE_FLAGS = ("-std=c++17", "-O2", "-g", "-fno-builtin", "-pthread")
 
 
-def applicable(spec):
+def applicable(spec, linked=False):
     """The checks that apply to the spec's library: cxx only when the glue defines the C++
-    operators (cxx: true, which prefixed mode refuses); programs (kitprograms.py) only in interpose
-    mode, where the library serves the programs it is preloaded into."""
-    return [c for c in CHECKS if (c != "cxx" or spec.cxx) and (c != "programs" or spec.mode == "interpose")]
+    operators (cxx: true, which prefixed mode refuses); programs (kitprograms.py) only for a shared
+    library in interpose mode, which serves the programs it is preloaded into (a static archive
+    serves only the programs linked with it)."""
+    serves_programs = spec.mode == "interpose" and not linked
+    return [c for c in CHECKS if (c != "cxx" or spec.cxx) and (c != "programs" or serves_programs)]
+
+
+def is_archive(lib):
+    """A static archive (alloc8_add_interposer ... STATIC), which the kit links into its programs."""
+    return lib.endswith(".a")
 
 
 class Skipped(Exception):
@@ -98,9 +108,10 @@ def _say(out, line):
     print(printable(line), file=out, flush=True)
 
 
-def _compile(check, work, cc, cxx):
-    """Compile kit/<check>.c (kit/cxx.cpp with the C++ compiler); returns (path, None) or (None, why).
-    Raises Skipped when the C++ check has no C++ compiler."""
+def _compile(check, work, cc, cxx, link=()):
+    """Compile kit/<check>.c (kit/cxx.cpp with the C++ compiler), with `link` (a static archive's
+    link options); returns (path, None) or (None, why). Raises Skipped when the C++ check has no
+    C++ compiler."""
     if check == "cxx":
         if shutil.which(cxx[0]) is None:
             raise Skipped(f"no C++ compiler: {cxx[0]} is not on PATH (set CXX to one to run the C++ check)")
@@ -108,7 +119,7 @@ def _compile(check, work, cc, cxx):
     else:
         flags, source = COMPILE_FLAGS, os.path.join(KIT_DIR, f"{check}.c")
     target = os.path.join(work, program_name(check))
-    command = [*cc, *flags, f"-I{KIT_DIR}", "-o", target, source, "-ldl"]
+    command = [*cc, *flags, f"-I{KIT_DIR}", "-o", target, source, *link, "-ldl"]
     try:
         done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as e:
@@ -306,20 +317,31 @@ def check_library(spec, lib, checks=None, programs=None, seed=None, out=sys.stdo
     if not os.path.isfile(lib):
         raise UsageError(f"--check-library {lib}: no such file")
     lib = os.path.abspath(lib)
-    checks = [c.strip() for c in checks] if checks else applicable(spec)
+    linked = is_archive(lib)
+    if linked and spec.mode == "prefixed":
+        raise UsageError(f"--check-library {lib}: a static archive in prefixed mode; the kit checks a prefixed "
+                         "library as a shared library (dlopen): build one (alloc8_add_interposer without STATIC)")
+    checks = [c.strip() for c in checks] if checks else applicable(spec, linked)
     for check in checks:
         if check not in CHECKS:
             raise UsageError(f"--checks: unknown check '{check}'; expected some of {', '.join(CHECKS)}")
-        if check not in applicable(spec):
-            why = ("is in prefixed mode: its library serves no program by itself" if check == "programs" else
-                   "defines no C++ operators (cxx: false, or prefixed mode)")
+        if check not in applicable(spec, linked):
+            why = ("defines no C++ operators (cxx: false, or prefixed mode)" if check == "cxx" else
+                   "is in prefixed mode: its library serves no program by itself" if spec.mode == "prefixed" else
+                   "is checked as a static archive, which serves only the programs linked with it")
             raise UsageError(f"--checks {check}: {spec.file_name} {why}: there is nothing for the {check} check to "
                              "check")
     if programs is None and not os.path.isdir(KIT_DIR):
         raise UsageError(f"the kit's sources are not at {KIT_DIR} (is alloc8 installed completely?)")
     args = ["--lib", lib]
     preload = lib
-    if spec.mode == "prefixed":
+    link = ()
+    if linked:  # linked whole, exported, with the glue's wrappers: as the archive's users link it
+        args.append("--linked")
+        preload = None
+        wraps = [f"-Wl,--wrap={name}" for name in platforms.static_wraps(spec, "linux")]
+        link = ("-rdynamic", "-Wl,--whole-archive", lib, "-Wl,--no-whole-archive", *wraps)
+    elif spec.mode == "prefixed":
         args += ["--prefixed", spec.prefix]
         preload = None
     args += facts(spec)
@@ -348,7 +370,7 @@ def check_library(spec, lib, checks=None, programs=None, seed=None, out=sys.stdo
                                       "built the kit has no C++ compiler enabled (enable_language(CXX) before "
                                       "alloc8_add_conformance_tests)")
                 else:
-                    program, why = _compile(check, work, cc, cxx)
+                    program, why = _compile(check, work, cc, cxx, link)
             except Skipped as e:
                 _say(out, f"SKIP {check}: {e}")
                 skipped += 1
@@ -378,7 +400,7 @@ def check_library(spec, lib, checks=None, programs=None, seed=None, out=sys.stdo
                 else:
                     first = f"{first}; digest {_digest(lines)} equal to glibc's"
             if passed:
-                _say(out, f"PASS {first}; served by {lib}")
+                _say(out, f"PASS {first}; served by {'the programs linked with ' if linked else ''}{lib}")
             else:
                 failed += 1
                 _say(out, f"FAIL {first}")
@@ -393,7 +415,7 @@ def check_library(spec, lib, checks=None, programs=None, seed=None, out=sys.stdo
     if quick:
         source += "; --quick: fewer iterations"
     _say(out, f"alloc8 kit: {n - failed - skipped} of {n} checks passed{skips} for {lib} ({spec.file_name}, "
-              f"{spec.mode} mode; {source})")
+              f"{spec.mode} mode{', linked into the programs' if linked else ''}; {source})")
     if failed:
         return 1
     return 77 if skipped == n else 0  # 77: every check skipped (CTest's SKIP_RETURN_CODE)

@@ -69,10 +69,11 @@ def _parser():
                            "its memory\")")
     mode.add_argument("--check-library", metavar="LIB",
                       help="write nothing; run the conformance and stress kit (docs/checking.md) against LIB, the "
-                           "library built from SPEC (Linux): one PASS or FAIL line per check, exit 1 if one failed")
+                           "library built from SPEC (Linux; a static archive LIB.a is linked into the kit's programs): one PASS "
+                           "or FAIL line per check, exit 1 if one failed")
     p.add_argument("--checks", metavar="NAMES",
                    help="with --check-library: the checks to run, comma-separated (default: api,stress,threads,fork, "
-                        "cxx when the spec has the C++ operators, and programs in interpose mode)")
+                        "cxx when the spec has the C++ operators, and programs for a shared library in interpose mode)")
     p.add_argument("--kit-programs", metavar="DIR",
                    help="with --check-library: the kit's programs already built (alloc8_kit_<check>), instead of "
                         "compiling them with cc ($CC) and c++ ($CXX)")
