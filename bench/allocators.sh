@@ -27,15 +27,19 @@ gcc -std=c11 -O2 -g -pthread "$repo/bench/workloads.c" -o "$work/workloads"
 # forwarder <name>: bench/forwarder.c built for one allocator
 forwarder() {
   local links=(-lmimalloc) out=$work/fwd_$1.so
-  case $1 in glibc) links=() ;; tcmalloc) links=(-ltcmalloc_minimal) ;; jemalloc) links=(-ljemalloc) ;; esac
+  case $1 in
+    glibc) links=() ;; tcmalloc) links=(-ltcmalloc_minimal) ;; tbb) links=(-ltbbmalloc) ;;
+    jemalloc) links=(-Wl,--no-as-needed -ljemalloc -ldl) ;; # found with dlsym: kept linked
+  esac
   [ -f "$out" ] || gcc -std=c11 -O2 -g -fPIC -fno-plt -shared -D "FWD_${1^^}" "$repo/bench/forwarder.c" \
     -o "$out" "${links[@]}"
   echo "$out"
 }
 
 # allocator name, its own preload library ("" for glibc: nothing preloaded)
+# (TBB's own replacement library is libtbbmalloc_proxy, over libtbbmalloc's scalable_* functions)
 allocators=("glibc:" "mimalloc:$libdir/libmimalloc.so.2" "tcmalloc:$libdir/libtcmalloc_minimal.so.4"
-            "jemalloc:$libdir/libjemalloc.so.2")
+            "jemalloc:$libdir/libjemalloc.so.2" "tbb:$libdir/libtbbmalloc_proxy.so.2")
 
 # glue_share <binding name>: instructions per pair executed in the binding's generated code, from
 # the two profiles that per_unit just left of the binding (the same runs, not run again)

@@ -34,7 +34,7 @@ if [ $build_first = 1 ]; then
   if [ ! -f "$build/CMakeCache.txt" ]; then
     cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   fi
-  cmake --build "$build" -j "$(nproc)" --target alloc8demo a8glibc a8mimalloc a8tcmalloc a8jemalloc >/dev/null
+  cmake --build "$build" -j "$(nproc)" --target alloc8demo a8glibc a8mimalloc a8tcmalloc a8jemalloc a8tbb >/dev/null
 fi
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build/CMakeCache.txt")
 case $build_type in
@@ -90,9 +90,14 @@ rel() { echo "${1#"$repo"/}"; }
   echo "the allocator's own library avoids it. \"binding / forwarder\" is therefore the cost of the"
   echo "generated code itself. It is set by the spec's guarantees (bench/README.md): glibc and tcmalloc"
   echo "need no checks, so their malloc and free are single jumps; mimalloc's malloc refuses requests"
-  echo "over PTRDIFF_MAX itself (mimalloc fails those without setting errno); jemalloc's binding is"
-  echo "bound to \`mallocx\`/\`dallocx\`, which in jemalloc 5.3 take its general path rather than the"
-  echo "thread-cache fast path behind its own \`malloc\`/\`free\`, forwarder and binding alike."
+  echo "over PTRDIFF_MAX itself (mimalloc fails those without setting errno); jemalloc's binding calls"
+  echo "jemalloc's own \`malloc\` and \`free\` (\`library: libjemalloc.so.2\`), found with \`dlsym\` and called"
+  echo "through a table after a check that the table is complete, as the forwarder does for it (a"
+  echo "library that defines \`malloc\` cannot name jemalloc's), and checks each result for NULL (jemalloc"
+  echo "5.3's \`realloc\` fails without setting \`errno\` for sizes over its largest class). TBB's own"
+  echo "replacement library, \`libtbbmalloc_proxy\`, frees through \`__TBB_malloc_safer_free\` (which"
+  echo "first finds out whether the block is tbbmalloc's at all), the binding through \`scalable_free\`:"
+  echo "the binding's pair costs fewer instructions than the allocator's own library there."
   echo
   echo "## The glue's cost per call, with the demo allocator"
   echo

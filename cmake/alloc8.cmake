@@ -265,6 +265,11 @@ function(alloc8_add_interposer target)
     message(FATAL_ERROR "alloc8_add_interposer(${target}): ${A8_SPEC} has no 'entry' (it describes only "
                         "a heap): there is no allocator to interpose; use alloc8_add_heap(${target} SPEC ...)")
   endif()
+  if(A8_STATIC AND a8_library STREQUAL "yes")
+    message(FATAL_ERROR "alloc8_add_interposer(${target}): STATIC with a spec that has 'library': the glue "
+                        "loads that library with dlopen at run time, which a static link does not support "
+                        "(docs/spec.md, library); build a shared library (no STATIC)")
+  endif()
   set(activation "${a8_threads}")
   if(DEFINED A8_THREAD_HOOKS AND NOT activation MATCHES "^(build|runtime)$")
     message(FATAL_ERROR "alloc8_add_interposer(${target}): THREAD_HOOKS is for specs with "

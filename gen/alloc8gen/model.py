@@ -56,6 +56,13 @@ class Entry:
     symbol: str
     order: tuple      # the symbol's arguments: canonical names, DERIVED_ARGS names or Constants
     line: int = 0     # the spec line that binds it (for messages)
+    library: bool = False  # a function of spec.library, called through the pointer `callee`
+
+    @property
+    def callee(self):
+        """The C expression the glue calls: the symbol, or (spec.library) the pointer that the glue's
+        init sets to the library's own function."""
+        return f"alloc8_lib_{self.symbol}" if self.library else self.symbol
 
     @property
     def params(self):
@@ -78,7 +85,9 @@ class Entry:
 
     @property
     def decl(self):
-        """C prototype of the allocator's function."""
+        """C prototype of the allocator's function (spec.library: the hidden pointer to it)."""
+        if self.library:
+            return f"extern ALLOC8_HIDDEN {self.declaration(f'(*{self.callee})')}"
         return self.declaration(self.symbol)
 
     def declaration(self, name):
@@ -91,7 +100,7 @@ class Entry:
             if isinstance(item, Constant):
                 return item.expr
             return DERIVED_ARGS[item][2] if item in DERIVED_ARGS else item
-        return f"{self.symbol}({', '.join(expr(i) for i in self.order)})"
+        return f"{self.callee}({', '.join(expr(i) for i in self.order)})"
 
 
 @dataclass(frozen=True)
@@ -171,6 +180,7 @@ class Spec:
     bootstrap_size: int = 65536
     threads: Threads = None
     heap: Heap = None
+    library: str = None  # the shared library whose own functions the entries are (dlopen at the first call)
 
     @property
     def file_name(self):
@@ -196,6 +206,8 @@ class Spec:
     def kept(self):
         """Exported names the glue leaves to the allocator: glibc's own entry points (__libc_*,
         malloc_usable_size) that an entry binds, for a passthrough to glibc."""
+        if self.library:  # the names are the library's functions, not glibc's
+            return frozenset()
         return frozenset(e.symbol for e in self.entries.values()) & exports.yieldable_names(self.mode)
 
     @property
@@ -203,7 +215,7 @@ class Spec:
         """entry.malloc is glibc's own __libc_malloc (a passthrough): glibc's extras (mallopt,
         mallinfo, malloc_trim, ...) describe and tune the allocator actually serving, so the glue
         leaves them to glibc instead of answering them itself."""
-        return self.has("malloc") and self.entries["malloc"].symbol == "__libc_malloc"
+        return self.has("malloc") and self.entries["malloc"].symbol == "__libc_malloc" and not self.library
 
     @property
     def libc_aliases(self):
@@ -224,6 +236,6 @@ class Spec:
     def self_checked(self):
         """The malloc family's names the glue defines (interpose mode) whose calls from the
         allocator's own code are checked at run time for an entry on the stack."""
-        if not self.interposes:
+        if not self.interposes or self.library:  # a library's functions are not in this library's objects
             return []
         return [name for name in exports.MALLOC_API if name not in self.kept]

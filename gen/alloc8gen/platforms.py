@@ -144,6 +144,7 @@ def describe(spec, platform="linux"):
         f"threads={t.activation if t else 'none'}",
         f"heap={spec.heap.name if spec.heap else 'none'}",
         f"heap_fallback={spec.heap.fallback if spec.heap else 'none'}",
+        f"library={'yes' if spec.library else 'none'}",
         f"static_wraps={','.join(static_wraps(spec, platform))}",
         f"self_wraps={','.join(self_wraps(spec, platform))}",
     ]

@@ -5,7 +5,9 @@ line and what was expected.
 docs/spec.md is the user-facing description of everything checked here.
 """
 
+import dataclasses
 import hashlib
+import re
 
 from . import exports, platforms as platform_table, reserved, yamlsource
 from .errors import shorten
@@ -21,8 +23,8 @@ FALLBACKS = ("gc", "system", "allocator")
 EXHAUSTION = ("abort", "null")
 
 TOP_KEYS = ("name", "mode", "platforms", "prefix", "cxx", "entry", "guarantees", "bootstrap_size",
-            "threads", "heap")
-GLUE_KEYS = ("mode", "prefix", "cxx", "guarantees", "bootstrap_size", "threads")  # need 'entry'
+            "threads", "heap", "library")
+GLUE_KEYS = ("mode", "prefix", "cxx", "guarantees", "bootstrap_size", "threads", "library")  # need 'entry'
 GUARANTEE_KEYS = ("alignment", "sets_errno", "free_preserves_errno", "free_accepts_null", "accepts_zero_size",
                   "alignment_by_size", "zeroed_from")
 THREAD_KEYS = ("init", "cleanup", "created_flag", "activation", "enabled", "lazy_init")
@@ -59,10 +61,13 @@ def _build(ck, root, digest):
                 "'cxx: false' with 'mode: prefixed' (or 'mode: interpose')")
 
     reserved = exports.reserved_names(mode, prefix, cxx, threads="threads" in top)
+    library = _library(ck, top, platforms) if "library" in top else None
     if "entry" in top or "heap" not in top:
         entry_node = ck.require(top, root, "spec", "entry",
                                 "an 'entry:' mapping binding at least malloc, free, usable_size and aligned")
-        entries = _entries(ck, entry_node, reserved, exports.yieldable_names(mode), platforms)
+        entries = _entries(ck, entry_node, reserved, exports.yieldable_names(mode), platforms, library)
+        if library:  # the glue's own init: it loads the library (templates/common/bootstrap.c.j2)
+            entries["init"] = Entry(ROLES["init"], LIBRARY_RESOLVER, (), top["library"].line)
     else:  # a heap-only spec: no allocator glue
         for key in GLUE_KEYS:
             if key in top:
@@ -71,6 +76,8 @@ def _build(ck, root, digest):
                         "'platforms' and 'heap' (a heap-only spec)")
         entries, cxx = {}, False
     guarantees = _guarantees(ck, top["guarantees"]) if "guarantees" in top else Guarantees()
+    if library:  # the glue calls free only with a block: the library's free is not found before one exists
+        guarantees = dataclasses.replace(guarantees, free_accepts_null=False)
     boot = (ck.integer(top["bootstrap_size"], "bootstrap_size", 4096, 1 << 24, multiple_of=16)
             if "bootstrap_size" in top else 65536)
     if "bootstrap_size" in top and "init" not in entries:
@@ -83,7 +90,7 @@ def _build(ck, root, digest):
     _derived_names_free(ck, top["name"], name, entries, threads)
     spec = Spec(path=ck.path, sha256=digest, name=name, mode=mode, platforms=platforms, prefix=prefix,
                 cxx=cxx, entries=entries, guarantees=guarantees, bootstrap_size=boot,
-                threads=threads, heap=heap)
+                threads=threads, heap=heap, library=library)
     _file_names(ck, spec, top["name"], top.get("heap"))
     return spec
 
@@ -134,8 +141,43 @@ def _not_reserved(ck, node, where, value, reserved=(),
         ck.fail(node, f"'{where}' is '{value}', {why[0]}", why[1])
 
 
-def _entries(ck, node, reserved, yieldable, platforms):
-    """The entry bindings; a symbol in `yieldable` is an exported name left to the allocator."""
+# The glue's function that loads spec.library and finds the entries' functions in it (entry.init's place).
+LIBRARY_RESOLVER = "alloc8_library_resolve"
+# library: a file name or path of the shared library, pasted into a C string: only these characters
+LIBRARY_RE = re.compile(r"^/?[A-Za-z0-9_.+-]+(/[A-Za-z0-9_.+-]+)*$")
+# The entries a drop-in library's functions may bind: not init (the glue's own init loads the
+# library), nor the fork handlers (such a library registers its own), nor hooks (below).
+LIBRARY_REFUSED = {"init": "the glue's own init loads the library and finds its functions; a drop-in library "
+                           "initialises itself",
+                   "lock": "a drop-in library registers its own fork handlers (pthread_atfork)",
+                   "unlock": "a drop-in library registers its own fork handlers (pthread_atfork)",
+                   "fork_child": "a drop-in library registers its own fork handlers (pthread_atfork)"}
+
+
+def _library(ck, top, platforms):
+    """spec: library: the shared library whose own functions the entries name (docs/spec.md)."""
+    node = top["library"]
+    value = ck.string(node, "library", "the library's file name, such as libjemalloc.so.2 (or its path)")
+    if not LIBRARY_RE.match(value) or ".so" not in value or len(value) > 255 or "/../" in f"/{value}/":
+        ck.fail(node, f"'library' is {shorten(value)!r}, which is not a shared library's file name",
+                "a file name such as libjemalloc.so.2, or an absolute path: letters, digits, '_', '.', '+', "
+                "'-' and '/', with '.so' in it")
+    others = [p for p in platforms if p != "linux"]
+    if others:
+        ck.fail(node, f"'library' loads the allocator's library with dlopen and proves each function its own "
+                      f"with glibc's dladdr1, but the spec lists '{others[0]}'", "'platforms: [linux]'")
+    for key, why in (("threads", "the hooks would be the library's functions, which is not supported yet"),
+                     ("heap", "a heap calls the entries from a library of its own, which cannot reach the "
+                              "glue's table of the library's functions")):
+        if key in top:
+            ck.fail(top[key], f"'{key}' with 'library': {why}", f"no '{key}' (or no 'library')")
+    return value
+
+
+def _entries(ck, node, reserved, yieldable, platforms, library=None):
+    """The entry bindings; a symbol in `yieldable` is an exported name left to the allocator. With
+    `library` the symbols are that library's own functions (any C identifier, reserved names too:
+    they are looked up with dlsym, never declared)."""
     fields = ck.mapping(node, "entry", tuple(ROLES))
     entries = {}
     for role_name, value in fields.items():
@@ -150,13 +192,18 @@ def _entries(ck, node, reserved, yieldable, platforms):
             sym_node = value
             symbol = ck.ident(value, where, "a C function name, or a mapping with 'symbol' and 'args'")
             order = tuple(n for _, n in role.params)
-        if symbol not in GLIBC_ENTRIES:  # glibc's own functions are names the headers declare, on purpose
+        if library and role_name in LIBRARY_REFUSED:
+            ck.fail(sym_node, f"'{where}' with 'library': {LIBRARY_REFUSED[role_name]}",
+                    f"no '{where}' (or no 'library')")
+        # glibc's own functions are names the headers declare, on purpose; a library's are found with
+        # dlsym, never declared
+        if not library and symbol not in GLIBC_ENTRIES:
             _not_reserved(ck, sym_node, where, symbol, reserved,
                           "the allocator's own function name" + (
                               " (of the names the glue exports, only glibc's __libc_* functions and "
                               "malloc_usable_size can be entries)" if yieldable else ", not one the glue exports"),
                           platforms=platforms)
-        entries[role_name] = Entry(role, symbol, order, sym_node.line)
+        entries[role_name] = Entry(role, symbol, order, sym_node.line, library=bool(library))
     missing = [r for r in ROLES.values() if r.required and r.name not in entries]
     if missing:
         ck.fail(node, f"'entry' does not bind {', '.join(r.name for r in missing)}",

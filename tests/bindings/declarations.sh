@@ -4,6 +4,8 @@
 # compiles its header after the allocator's own header, with gcc and clang: a parameter type that
 # differs from the allocator's (an int constant where it takes a size_t, void * where it takes
 # const void *) is a conflicting declaration, an error.
+# With `library:` in the spec the glue calls the library's functions through pointers; those are
+# checked against the header's declarations the same way (an assignment of the function).
 # Usage: declarations.sh <allocator's header> <generated glue header> <include dir>...
 set -uo pipefail
 header=$1 glue=$2
@@ -14,6 +16,12 @@ unit=$(mktemp --suffix=.c) || exit 1
 trap 'rm -f "$unit"' EXIT
 printf '#include <%s> /* the allocator'"'"'s declarations */\n#include "%s" /* then the glue'"'"'s */\n' \
   "$header" "$glue" >"$unit"
+# spec: library: the glue declares pointers (alloc8_lib_<name>) that its init sets to the library's
+# own functions: each must have the type of the function the header declares
+for pointer in $(grep -o 'alloc8_lib_[A-Za-z0-9_]*' "$glue" | sort -u); do
+  printf 'void check_%s(void) {\n    __typeof__(%s) declared = &%s;\n    (void)declared;\n}\n' \
+    "$pointer" "$pointer" "${pointer#alloc8_lib_}" >>"$unit"
+done
 compilers=0
 for cc in gcc clang; do
   command -v "$cc" >/dev/null || continue

@@ -275,7 +275,7 @@ class Generator(unittest.TestCase):
         spec = self.write(MINIMAL + "threads:\n  cleanup: t_done\n  activation: library\n")
         facts, _ = self.describe(spec)
         # every key is read by cmake/alloc8.cmake or a test script; the output= lines follow them
-        self.assertEqual(list(facts), ["platforms", "glue", "mode", "threads", "heap", "heap_fallback",
+        self.assertEqual(list(facts), ["platforms", "glue", "mode", "threads", "heap", "heap_fallback", "library",
                                        "static_wraps", "self_wraps"])
         self.assertEqual((facts["platforms"], facts["glue"], facts["mode"], facts["threads"]),
                          ("linux", "1", "interpose", "library"))
