@@ -51,13 +51,14 @@ trap 'rm -rf "$work"' EXIT
 # shellcheck source=bench/lib.sh
 source "$repo/bench/lib.sh"
 
-# generator wall time: `alloc8-gen SPEC --platform all` for one spec, median of $gen_runs runs, ms
+# generator wall time: `alloc8-gen SPEC --platform all` for one spec, median of $gen_runs runs, ms;
+# $2: ALLOC8_TEMPLATE_CACHE (a directory of this run's own: filled by the first run; off: none)
 gen_ms() {
   : >"$work/gen"
   for _ in $(seq "$gen_runs"); do
     local start end
     start=$(date +%s%N)
-    PYTHONPATH=$repo/gen "$python" -m alloc8gen "$1" --platform all --out "$work/out" >/dev/null 2>&1
+    ALLOC8_TEMPLATE_CACHE=$2 PYTHONPATH=$repo/gen "$python" -m alloc8gen "$1" --platform all --out "$work/out" >/dev/null 2>&1
     end=$(date +%s%N)
     echo $(((end - start) / 1000000)) >>"$work/gen"
   done
@@ -91,10 +92,10 @@ rel() { echo "${1#"$repo"/}"; }
   echo "generated code itself. It is set by the spec's guarantees (bench/README.md): glibc and tcmalloc"
   echo "need no checks, so their malloc and free are single jumps; mimalloc's malloc refuses requests"
   echo "over PTRDIFF_MAX itself (mimalloc fails those without setting errno); jemalloc's binding calls"
-  echo "jemalloc's own \`malloc\` and \`free\` (\`library: libjemalloc.so.2\`), found with \`dlsym\` and called"
-  echo "through a table after a check that the table is complete, as the forwarder does for it (a"
-  echo "library that defines \`malloc\` cannot name jemalloc's), and checks each result for NULL (jemalloc"
-  echo "5.3's \`realloc\` fails without setting \`errno\` for sizes over its largest class). TBB's own"
+  echo "jemalloc's own \`malloc\` and \`free\` (\`library: libjemalloc.so.2\`: a library that defines"
+  echo "\`malloc\` cannot name jemalloc's) through a table whose slots start at the glue's first-call"
+  echo "functions and then hold jemalloc's, so each is one jump; the forwarder finds them with \`dlsym\`"
+  echo "and checks that it has before each call. TBB's own"
   echo "replacement library, \`libtbbmalloc_proxy\`, frees through \`__TBB_malloc_safer_free\` (which"
   echo "first finds out whether the block is tbbmalloc's at all), the binding through \`scalable_free\`:"
   echo "the binding's pair costs fewer instructions than the allocator's own library there."
@@ -121,12 +122,13 @@ rel() { echo "${1#"$repo"/}"; }
   echo "## Generator wall time"
   echo
   echo "\`alloc8-gen SPEC --platform all --out DIR\` (every platform the spec lists that this version"
-  echo "generates), median of $gen_runs runs, including the Python start-up:"
+  echo "generates), median of $gen_runs runs, including the Python start-up; the templates compiled"
+  echo "in each run, and kept compiled between runs (the default: README.md, \`ALLOC8_TEMPLATE_CACHE\`)."
   echo
-  echo "| spec | wall time |"
-  echo "|---|---|"
+  echo "| spec | templates compiled each run | kept compiled |"
+  echo "|---|---|---|"
   for spec in "$repo/spec/allocator.yaml" "$repo"/bindings/*.yaml; do
-    echo "| $(rel "$spec") | $(gen_ms "$spec") |"
+    echo "| $(rel "$spec") | $(gen_ms "$spec" off) | $(gen_ms "$spec" "$work/templates") |"
   done
 } >"$work/report.md"
 mv "$work/report.md" "$out"

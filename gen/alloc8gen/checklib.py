@@ -84,8 +84,7 @@ def facts(spec):
     args = ["--alignment", str(g.alignment)]
     if g.alignment_by_size:
         args.append("--alignment-by-size")
-    sets = g.sets_errno
-    args += ["--sets-errno", "true" if sets is True else "false" if sets is False else str(sets)]
+    args += ["--sets-errno", g.sets_errno_text]
     if g.free_preserves_errno:
         args.append("--free-preserves-errno")
     if g.zeroed_from:
@@ -394,9 +393,8 @@ def check_library(spec, lib, checks=None, programs=None, seed=None, out=sys.stdo
                     passed, first = False, f"stress: the reference run under glibc failed: {ref_first}"
                 elif _digest(lines) != _digest(ref_lines):
                     passed = False
-                    sets = spec.guarantees.sets_errno
                     first = "stress: " + _first_difference(program, args + extra, ref_args, lib, preload, work,
-                                                           symbols, {True: "true", False: "false"}.get(sets, sets))
+                                                           symbols, spec.guarantees.sets_errno_text)
                 else:
                     first = f"{first}; digest {_digest(lines)} equal to glibc's"
             if passed:

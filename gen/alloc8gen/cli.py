@@ -7,7 +7,7 @@ import os
 import sys
 import tempfile
 
-from . import __version__, entrycheck, platforms, render
+from . import __version__, platforms, render
 from .errors import SpecError, UsageError, printable
 from .validate import load_spec
 
@@ -153,6 +153,7 @@ def _check_entries(spec, args):
     if not spec.glue:
         raise UsageError(f"{spec.file_name} has no 'entry' (it describes only a heap): there are no entries to check")
     platforms.selected(spec, "linux")  # the spec must list linux
+    from . import entrycheck  # only here: reading object files is this option's alone
     result = entrycheck.check(spec, args.check_entries, args.objdump)
     for line in result.notes + result.findings:
         _say(sys.stderr, printable(line))

@@ -18,7 +18,11 @@ DERIVED_ARGS = {
     "lg_alignment": ("int", ("alignment",), "(int)__builtin_ctzll(alignment)"),  # jemalloc MALLOCX_ALIGN
     "total": ("size_t", ("count", "size"), "count * size"),  # calloc as one size (overflow checked first)
     "const_ptr": ("const void *", ("ptr",), "ptr"),  # mi_usable_size(const void *), jemalloc's sallocx
+    "size_or_1": ("size_t", ("size",), "size + (size == 0)"),  # jemalloc's sdallocx of an aligned 0-byte block
 }
+
+# spec.library: the roles whose pointer starts at a first-call function of the glue (Spec.first_call).
+FIRST_CALL_ROLES = ("malloc", "free")
 
 # Integer constants in an entry's args: spec type -> (C type, smallest, largest, C expression
 # format). A plain integer is an int (a flags word); `{size_t: 0}` or `{unsigned: 0}` gives the
@@ -47,6 +51,8 @@ class Constant:
 
 # guarantees.sets_errno: entries set ENOMEM on every failure except requests over PTRDIFF_MAX bytes.
 SETS_ERRNO_EXCEPT_OVERSIZE = "except_oversize"
+# guarantees.sets_errno as a list: the allocating entries that set it themselves (the glue, the others).
+ERRNO_ROLES = ("malloc", "aligned", "calloc", "realloc")
 
 
 @dataclass(frozen=True)
@@ -59,10 +65,21 @@ class Entry:
     library: bool = False  # a function of spec.library, called through the pointer `callee`
 
     @property
+    def pointer(self):
+        """spec.library: the glue's pointer to the library's function (an atomic object: see
+        Spec.first_call)."""
+        return f"alloc8_lib_{self.symbol}"
+
+    @property
     def callee(self):
         """The C expression the glue calls: the symbol, or (spec.library) the pointer that the glue's
-        init sets to the library's own function."""
-        return f"alloc8_lib_{self.symbol}" if self.library else self.symbol
+        init sets to the library's own function, loaded by ALLOC8_LIB (templates/common/glue.h.j2)."""
+        return f"ALLOC8_LIB({self.symbol})" if self.library else self.symbol
+
+    @property
+    def canonical(self):
+        """The symbol takes the role's own parameters, in the role's order."""
+        return self.order == tuple(n for _, n in self.role.params)
 
     @property
     def params(self):
@@ -87,7 +104,7 @@ class Entry:
     def decl(self):
         """C prototype of the allocator's function (spec.library: the hidden pointer to it)."""
         if self.library:
-            return f"extern ALLOC8_HIDDEN {self.declaration(f'(*{self.callee})')}"
+            return f"extern ALLOC8_HIDDEN {self.declaration(f'(*_Atomic {self.pointer})')}"
         return self.declaration(self.symbol)
 
     def declaration(self, name):
@@ -106,7 +123,7 @@ class Entry:
 @dataclass(frozen=True)
 class Guarantees:
     alignment: int = 16
-    sets_errno: object = False  # True, False or "except_oversize"
+    sets_errno: object = False  # True, False, "except_oversize" or a tuple of ERRNO_ROLES
     free_preserves_errno: bool = False
     free_accepts_null: bool = False
     accepts_zero_size: bool = True
@@ -118,10 +135,23 @@ class Guarantees:
         """Some failure gets errno = ENOMEM from the glue (alloc8_glue_enomem is needed)."""
         return self.sets_errno is not True
 
-    @property
-    def checks_null(self):
-        """The glue sets errno = ENOMEM when an entry returns NULL."""
+    def checks_null(self, role):
+        """The glue sets errno = ENOMEM when the entry bound to `role` returns NULL."""
+        if isinstance(self.sets_errno, tuple):
+            return role not in self.sets_errno
         return self.sets_errno is False
+
+    @property
+    def errno_checked(self):
+        """Some entry sets errno itself (the checked build verifies it does)."""
+        return any(not self.checks_null(role) for role in ERRNO_ROLES)
+
+    @property
+    def sets_errno_text(self):
+        """guarantees.sets_errno as the spec writes it (for messages)."""
+        if isinstance(self.sets_errno, tuple):
+            return "[" + ", ".join(self.sets_errno) + "]"
+        return {True: "true", False: "false"}.get(self.sets_errno, self.sets_errno)
 
     @property
     def refuses_oversize(self):
@@ -181,6 +211,15 @@ class Spec:
     threads: Threads = None
     heap: Heap = None
     library: str = None  # the shared library whose own functions the entries are (dlopen at the first call)
+
+    def first_call(self, role):
+        """spec.library: the pointer to the library's function bound to `role` (malloc or free)
+        starts at a function of the glue's own that finds the library on the first call, so the
+        glue calls that pointer with no check of its own (templates/common/bootstrap.c.j2). Only
+        where the function takes the role's own parameters and is bound to no other role."""
+        entry = self.entries.get(role) if self.library and role in FIRST_CALL_ROLES else None
+        return (entry is not None and entry.library and entry.canonical
+                and all(other.symbol != entry.symbol for r, other in self.entries.items() if r != role))
 
     @property
     def file_name(self):

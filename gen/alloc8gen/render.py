@@ -11,12 +11,45 @@ from . import __version__, cdecl, exports, platforms
 TEMPLATES = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "templates"))
 
 
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """The templates compiled to Python, kept between runs (compiling them is most of a run's time).
+    Jinja keys each by the template's source and the Python version; output does not depend on it.
+    A cache that cannot be read or written is only slower."""
+
+    def load_bytecode(self, bucket):
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket):
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _template_cache():
+    """ALLOC8_TEMPLATE_CACHE: a directory, or 'off'; by default Jinja's own per-user directory
+    under the system's temporary one (created private, refused if another user owns it)."""
+    where = os.environ.get("ALLOC8_TEMPLATE_CACHE", "")
+    if where == "off":
+        return None
+    try:
+        if where:
+            os.makedirs(where, mode=0o700, exist_ok=True)
+        return _TemplateCache(where or None)
+    except (OSError, RuntimeError):  # RuntimeError: Jinja found no safe temporary directory
+        return None
+
+
 @functools.lru_cache(maxsize=None)
 def _environment():
     """One environment per process: it compiles each template once (the fuzz test renders
-    thousands of specs)."""
+    thousands of specs), or loads it compiled (_TemplateCache)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
+        bytecode_cache=_template_cache(),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -468,7 +468,11 @@ xsavesintrin xtestintrin
 
 
 _FAMILIES = tuple(sorted(HEADER_FAMILIES))
-_FAMILY_EXAMPLE = {f: min((n for n in HEADER_NAMES if n.startswith(f)), default=None) for f in _FAMILIES}
+
+
+def _family_example(family):
+    """A name of the family, for a message (only then: scanning every name takes a while)."""
+    return min((n for n in HEADER_NAMES if n.startswith(family)), default=None)
 
 
 def in_headers(name, exact=False):
@@ -511,7 +515,7 @@ def problem(name, role, platforms):
         return "a name of the C library or of the system headers the generated code includes", HEADERS_EXPECTED
     if role != "spec" and in_headers(name):
         family = next(f for f in _FAMILIES if name.startswith(f))
-        example = _FAMILY_EXAMPLE[family]
+        example = _family_example(family)
         return (f"a name in the system headers' namespace '{family}*'" + (f" ({example}, ...)" if example else ""),
                 HEADERS_EXPECTED)
     for pattern in DERIVED.get(role, ()):

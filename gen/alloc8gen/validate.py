@@ -11,8 +11,8 @@ import re
 
 from . import exports, platforms as platform_table, reserved, yamlsource
 from .errors import shorten
-from .model import (CONSTANT_TYPES, DERIVED_ARGS, SETS_ERRNO_EXCEPT_OVERSIZE, Constant, Entry, Guarantees, Heap,
-                    Spec, Threads)
+from .model import (CONSTANT_TYPES, DERIVED_ARGS, ERRNO_ROLES, SETS_ERRNO_EXCEPT_OVERSIZE, Constant, Entry,
+                    Guarantees, Heap, Spec, Threads)
 from .yamlsource import kind_name
 from .roles import ROLES
 from .schema import Checker
@@ -76,8 +76,6 @@ def _build(ck, root, digest):
                         "'platforms' and 'heap' (a heap-only spec)")
         entries, cxx = {}, False
     guarantees = _guarantees(ck, top["guarantees"]) if "guarantees" in top else Guarantees()
-    if library:  # the glue calls free only with a block: the library's free is not found before one exists
-        guarantees = dataclasses.replace(guarantees, free_accepts_null=False)
     boot = (ck.integer(top["bootstrap_size"], "bootstrap_size", 4096, 1 << 24, multiple_of=16)
             if "bootstrap_size" in top else 65536)
     if "bootstrap_size" in top and "init" not in entries:
@@ -91,6 +89,9 @@ def _build(ck, root, digest):
     spec = Spec(path=ck.path, sha256=digest, name=name, mode=mode, platforms=platforms, prefix=prefix,
                 cxx=cxx, entries=entries, guarantees=guarantees, bootstrap_size=boot,
                 threads=threads, heap=heap, library=library)
+    if library and not spec.first_call("free"):
+        # the glue calls this free only with a block: the library's free is not found before one exists
+        spec = dataclasses.replace(spec, guarantees=dataclasses.replace(guarantees, free_accepts_null=False))
     _file_names(ck, spec, top["name"], top.get("heap"))
     return spec
 
@@ -164,8 +165,8 @@ def _library(ck, top, platforms):
                 "'-' and '/', with '.so' in it")
     others = [p for p in platforms if p != "linux"]
     if others:
-        ck.fail(node, f"'library' loads the allocator's library with dlopen and proves each function its own "
-                      f"with glibc's dladdr1, but the spec lists '{others[0]}'", "'platforms: [linux]'")
+        ck.fail(node, f"'library' finds the allocator's library with glibc's dl_iterate_phdr and dlopen and reads its "
+                      f"symbol table as loaded, but the spec lists '{others[0]}'", "'platforms: [linux]'")
     for key, why in (("threads", "the hooks would be the library's functions, which is not supported yet"),
                      ("heap", "a heap calls the entries from a library of its own, which cannot reach the "
                               "glue's table of the library's functions")):
@@ -300,11 +301,21 @@ def _guarantees(ck, node):
 def _sets_errno(ck, node):
     if node.kind == "scalar" and (isinstance(node.value, bool) or node.value == SETS_ERRNO_EXCEPT_OVERSIZE):
         return node.value
+    if node.kind == "seq":  # the entries that set it; the glue sets it after the others
+        roles = []
+        for item in node.value:
+            if item.kind != "scalar" or item.value not in ERRNO_ROLES or item.value in roles:
+                what = "named twice" if item.kind == "scalar" and item.value in roles else "not an allocating entry"
+                ck.fail(item, f"'guarantees.sets_errno' lists {shorten(str(item.value))!r}, {what}",
+                        f"each of {', '.join(ERRNO_ROLES)} at most once")
+            roles.append(item.value)
+        return tuple(r for r in ERRNO_ROLES if r in roles)
     what = f"a {kind_name(node)}"
     if node.kind == "scalar" and isinstance(node.value, str):
         near = node.value.lower().startswith(SETS_ERRNO_EXCEPT_OVERSIZE[:6])
         what = f"{shorten(node.value)!r}" + (f" (did you mean '{SETS_ERRNO_EXCEPT_OVERSIZE}'?)" if near else "")
-    ck.fail(node, f"'guarantees.sets_errno' is {what}", f"true, false or {SETS_ERRNO_EXCEPT_OVERSIZE}")
+    ck.fail(node, f"'guarantees.sets_errno' is {what}",
+            f"true, false, {SETS_ERRNO_EXCEPT_OVERSIZE}, or a list of the entries that set it ({', '.join(ERRNO_ROLES)})")
 
 
 def _threads(ck, node, reserved, entries, platforms):

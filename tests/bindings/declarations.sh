@@ -18,7 +18,7 @@ printf '#include <%s> /* the allocator'"'"'s declarations */\n#include "%s" /* t
   "$header" "$glue" >"$unit"
 # spec: library: the glue declares pointers (alloc8_lib_<name>) that its init sets to the library's
 # own functions: each must have the type of the function the header declares
-for pointer in $(grep -o 'alloc8_lib_[A-Za-z0-9_]*' "$glue" | sort -u); do
+for pointer in $(grep -o 'alloc8_lib_[A-Za-z0-9_][A-Za-z0-9_]*' "$glue" | sort -u); do
   printf 'void check_%s(void) {\n    __typeof__(%s) declared = &%s;\n    (void)declared;\n}\n' \
     "$pointer" "$pointer" "${pointer#alloc8_lib_}" >>"$unit"
 done

@@ -79,7 +79,12 @@ class Musl(unittest.TestCase):
         files = self.rendered(spec)
         self.assertEqual(sorted(files), ["musl/pm.h", "musl/pm_glue.h", "musl/pm_malloc.c"])  # prefixed: no C++ file
         defined = set(EXPORTED.findall(files["musl/pm_malloc.c"]))
-        self.assertEqual(defined, {"pm_" + n for n in MUSL_FAMILY})
+        # exactly what the prefixed header declares (the same API on every platform): the eight
+        # with musl's semantics, and valloc, pvalloc and the C23 sized frees
+        declared = set(re.findall(r"\b(pm_\w+)\(", files["musl/pm.h"]))
+        self.assertEqual(defined, declared)
+        self.assertEqual(defined, {"pm_" + n for n in MUSL_FAMILY | {"valloc", "pvalloc", "free_sized",
+                                                                     "free_aligned_sized"}})
 
 
 if __name__ == "__main__":

@@ -467,15 +467,17 @@ ALLOC8_HIDDEN void *alloc8_check_allocated(int entry, void *ptr, size_t alignmen
                                            int saved_errno) {
     const char *name = alloc8_check_names[entry];
     size_t total = count * size; /* calloc: the glue checked it for overflow */
+    /* guarantees.sets_errno: true */
+    const int sets_errno = 1;
     if (ptr == NULL) {
-        if (errno != ENOMEM)
+        if (sets_errno && errno != ENOMEM)
             alloc8_check_fail("%s returned NULL for %z bytes and left errno %d, not ENOMEM (%d): with "
                               "guarantees.sets_errno: true the entries set errno = ENOMEM "
                               "themselves whenever they fail %s",
                               name, total, errno, ENOMEM, ALLOC8_CHECK_GUARANTEES);
         return NULL;
     }
-    if (errno == 0)
+    if (sets_errno && errno == 0)
         errno = saved_errno; /* the entry left it alone: as the program had it */
     int errno_now = errno;
     if (entry == ALLOC8_CHECK_ALIGNED &&

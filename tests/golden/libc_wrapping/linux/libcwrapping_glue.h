@@ -125,6 +125,7 @@ static inline void alloc8_thread_enter(void) {}
 /* errno = ENOMEM; returns NULL. Out of line, so the allocation fast path needs no stack frame. */
 ALLOC8_HIDDEN void *alloc8_glue_enomem(void);
 
+/* The entry's result, errno = ENOMEM from the glue if it is NULL (guarantees.sets_errno). */
 static inline void *alloc8_enomem_if_null(void *ptr) {
     if (ALLOC8_UNLIKELY(ptr == NULL))
         return alloc8_glue_enomem();

@@ -208,7 +208,10 @@ ALLOC8_HIDDEN void *alloc8_glue_next(const char *name, void *_Atomic *slot);
 /* errno = ENOMEM; returns NULL. Out of line, so the allocation fast path needs no stack frame. */
 ALLOC8_HIDDEN void *alloc8_glue_enomem(void);
 
+/* The entry's result, errno = ENOMEM from the glue if it is NULL (guarantees.sets_errno). */
 static inline void *alloc8_enomem_if_null(void *ptr) {
+    if (ALLOC8_UNLIKELY(ptr == NULL))
+        return alloc8_glue_enomem();
     return ptr;
 }
 
@@ -217,8 +220,8 @@ static inline void *alloc8_core_malloc(size_t size) {
     if (ALLOC8_UNLIKELY(size > PTRDIFF_MAX))
         return alloc8_glue_enomem(); /* the entry would fail without setting errno */
     if (ALLOC8_ENTRY_ALIGN >= ALLOC8_MIN_ALIGN)
-        return alloc8_enomem_if_null(alloc8_entry_malloc(size));
-    return alloc8_enomem_if_null(alloc8_entry_aligned(ALLOC8_MIN_ALIGN, size));
+        return alloc8_entry_malloc(size);
+    return alloc8_entry_aligned(ALLOC8_MIN_ALIGN, size);
 }
 
 /* alignment must be a power of two; callers check it. */
@@ -228,7 +231,7 @@ static inline void *alloc8_core_aligned(size_t alignment, size_t size) {
     alloc8_thread_enter();
     if (ALLOC8_UNLIKELY(size > PTRDIFF_MAX - alignment))
         return alloc8_glue_enomem(); /* the entry would fail without setting errno */
-    return alloc8_enomem_if_null(alloc8_entry_aligned(alignment, size));
+    return alloc8_entry_aligned(alignment, size);
 }
 
 /* posix_memalign once the caller has checked the alignment (each platform's rule): the error is
@@ -254,7 +257,7 @@ static inline void *alloc8_core_calloc(size_t count, size_t size) {
         return alloc8_glue_enomem(); /* the entry would fail without setting errno */
     if (ALLOC8_ENTRY_ALIGN >= ALLOC8_MIN_ALIGN) {
         alloc8_thread_enter();
-        return alloc8_enomem_if_null(alloc8_entry_calloc(count, size));
+        return alloc8_entry_calloc(count, size);
     }
     void *ptr = alloc8_core_malloc(total);
     if (ptr != NULL)
@@ -327,7 +330,7 @@ static inline void *alloc8_core_realloc(void *ptr, size_t size) {
         return alloc8_glue_enomem(); /* the entry would fail without setting errno */
     if (ALLOC8_ENTRY_ALIGN >= ALLOC8_MIN_ALIGN) {
         alloc8_thread_enter();
-        return alloc8_enomem_if_null(alloc8_entry_realloc(ptr, size));
+        return alloc8_entry_realloc(ptr, size);
     }
     size_t old_size = alloc8_entry_usable_size(ptr);
     /* Never in place: entry.free_sized trusts the size it is given to be the size requested for

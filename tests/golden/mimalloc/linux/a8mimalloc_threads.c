@@ -151,8 +151,10 @@ static void alloc8_thread_attach(int started_by_wrapper) {
 #endif
 }
 
-/* threads.lazy_init: false: the thread loading this library is attached now, not on first use. */
-__attribute__((constructor)) static void alloc8_thread_at_load(void) {
+/* threads.lazy_init: false: the thread loading this library is attached now, not on first use,
+   before this library's other constructors (the first priority a program may use), which may
+   allocate: musl's pthread_atfork does, in the glue's fork handlers' registration. */
+__attribute__((constructor(101))) static void alloc8_thread_at_load(void) {
     alloc8_thread_attach(0);
 }
 

@@ -15,10 +15,22 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 ALLOC8_COLD ALLOC8_HIDDEN void *alloc8_glue_enomem(void) {
     errno = ENOMEM;
     return NULL;
+}
+
+static size_t alloc8_page_size(void) {
+    static _Atomic size_t cached;
+    size_t page = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (ALLOC8_UNLIKELY(page == 0)) {
+        long value = sysconf(_SC_PAGESIZE);
+        page = value > 0 ? (size_t)value : 4096;
+        atomic_store_explicit(&cached, page, memory_order_relaxed);
+    }
+    return page;
 }
 
 /* The malloc family behind the prefix, with musl's semantics (docs/platforms.md, "musl"). */
@@ -70,6 +82,31 @@ ALLOC8_EXPORT int demo_posix_memalign(void **memptr, size_t alignment, size_t si
 
 ALLOC8_EXPORT size_t demo_malloc_usable_size(void *ptr) {
     return alloc8_core_usable_size(ptr);
+}
+
+/* The rest of the prefixed API, as on the other platforms (<prefix>.h is the same header): valloc
+   (page aligned, as musl's own), pvalloc (also whole pages; musl has none) and C23's sized frees
+   (musl 1.2.3 has neither). */
+ALLOC8_EXPORT void *demo_valloc(size_t size) {
+    return alloc8_core_aligned(alloc8_page_size(), size);
+}
+
+ALLOC8_EXPORT void *demo_pvalloc(size_t size) {
+    size_t page = alloc8_page_size();
+    if (size > SIZE_MAX - (page - 1)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    size = size == 0 ? page : (size + page - 1) & ~(page - 1);
+    return alloc8_core_aligned(page, size);
+}
+
+ALLOC8_EXPORT void demo_free_sized(void *ptr, size_t size) {
+    alloc8_core_free_sized(ptr, size);
+}
+
+ALLOC8_EXPORT void demo_free_aligned_sized(void *ptr, size_t alignment, size_t size) {
+    alloc8_core_free_aligned_sized(ptr, alignment, size);
 }
 
 /* musl's dlsym allocates nothing on success (a failed lookup formats its message with musl's

@@ -155,16 +155,12 @@ static inline size_t alloc8_checked_usable_size(void *ptr) {
 /* No thread hooks (spec: threads): nothing to do before a call into the allocator. */
 static inline void alloc8_thread_enter(void) {}
 
-static inline void *alloc8_enomem_if_null(void *ptr) {
-    return ptr;
-}
-
 static inline void *alloc8_core_malloc(size_t size) {
     size += size == 0; /* guarantees.accepts_zero_size: false: the entries never see 0 */
     alloc8_thread_enter();
     if (ALLOC8_ENTRY_ALIGN >= ALLOC8_MIN_ALIGN)
-        return alloc8_enomem_if_null(alloc8_entry_malloc(size));
-    return alloc8_enomem_if_null(alloc8_entry_aligned(ALLOC8_MIN_ALIGN, size));
+        return alloc8_entry_malloc(size);
+    return alloc8_entry_aligned(ALLOC8_MIN_ALIGN, size);
 }
 
 /* alignment must be a power of two; callers check it. */
@@ -173,7 +169,7 @@ static inline void *alloc8_core_aligned(size_t alignment, size_t size) {
         return alloc8_core_malloc(size < alignment ? alignment : size);
     size += size == 0; /* guarantees.accepts_zero_size: false: the entries never see 0 */
     alloc8_thread_enter();
-    return alloc8_enomem_if_null(alloc8_entry_aligned(alignment, size));
+    return alloc8_entry_aligned(alignment, size);
 }
 
 /* posix_memalign once the caller has checked the alignment (each platform's rule): the error is
@@ -197,7 +193,7 @@ static inline void *alloc8_core_calloc(size_t count, size_t size) {
     }
     if (ALLOC8_ENTRY_ALIGN >= ALLOC8_MIN_ALIGN && total != 0) {
         alloc8_thread_enter();
-        return alloc8_enomem_if_null(alloc8_entry_calloc(count, size));
+        return alloc8_entry_calloc(count, size);
     }
     void *ptr = alloc8_core_malloc(total);
     if (ptr != NULL)
@@ -261,7 +257,7 @@ static inline void *alloc8_core_realloc(void *ptr, size_t size) {
     }
     if (ALLOC8_ENTRY_ALIGN >= ALLOC8_MIN_ALIGN) {
         alloc8_thread_enter();
-        return alloc8_enomem_if_null(alloc8_entry_realloc(ptr, size));
+        return alloc8_entry_realloc(ptr, size);
     }
     size_t old_size = alloc8_entry_usable_size(ptr);
     if (size <= old_size && size >= old_size / 2)

@@ -155,15 +155,11 @@ static inline size_t alloc8_checked_usable_size(void *ptr) {
 /* No thread hooks (spec: threads): nothing to do before a call into the allocator. */
 static inline void alloc8_thread_enter(void) {}
 
-static inline void *alloc8_enomem_if_null(void *ptr) {
-    return ptr;
-}
-
 static inline void *alloc8_core_malloc(size_t size) {
     alloc8_thread_enter();
     if (ALLOC8_ENTRY_ALIGN >= ALLOC8_MIN_ALIGN)
-        return alloc8_enomem_if_null(alloc8_entry_malloc(size));
-    return alloc8_enomem_if_null(alloc8_entry_aligned(ALLOC8_MIN_ALIGN, size));
+        return alloc8_entry_malloc(size);
+    return alloc8_entry_aligned(ALLOC8_MIN_ALIGN, size);
 }
 
 /* alignment must be a power of two; callers check it. */
@@ -171,7 +167,7 @@ static inline void *alloc8_core_aligned(size_t alignment, size_t size) {
     if (alignment <= ALLOC8_MIN_ALIGN) /* a plain block of at least `alignment` bytes (guarantees.alignment_by_size) */
         return alloc8_core_malloc(size < alignment ? alignment : size);
     alloc8_thread_enter();
-    return alloc8_enomem_if_null(alloc8_entry_aligned(alignment, size));
+    return alloc8_entry_aligned(alignment, size);
 }
 
 /* posix_memalign once the caller has checked the alignment (each platform's rule): the error is
@@ -195,7 +191,7 @@ static inline void *alloc8_core_calloc(size_t count, size_t size) {
     }
     if (ALLOC8_ENTRY_ALIGN >= ALLOC8_MIN_ALIGN) {
         alloc8_thread_enter();
-        return alloc8_enomem_if_null(alloc8_entry_calloc(count, size));
+        return alloc8_entry_calloc(count, size);
     }
     void *ptr = alloc8_core_malloc(total);
     if (ptr != NULL)
@@ -259,7 +255,7 @@ static inline void *alloc8_core_realloc(void *ptr, size_t size) {
     }
     if (ALLOC8_ENTRY_ALIGN >= ALLOC8_MIN_ALIGN) {
         alloc8_thread_enter();
-        return alloc8_enomem_if_null(alloc8_entry_realloc(ptr, size));
+        return alloc8_entry_realloc(ptr, size);
     }
     size_t old_size = alloc8_entry_usable_size(ptr);
     if (size <= old_size && size >= old_size / 2)
