@@ -216,7 +216,12 @@ static inline void *alloc8_enomem_if_null(void *ptr) {
 }
 
 static inline void *alloc8_core_malloc(size_t size) {
-    /* no check of the init state: entry.malloc's pointer starts at the glue's own first call (spec: library) */
+    /* No check of the init state: entry.malloc's pointer starts at the glue's own first call (spec:
+       library). The checked build keeps it: its checks must not see the bootstrap area's blocks. */
+#if ALLOC8_CHECKED
+    if (ALLOC8_UNLIKELY(!alloc8_ready()))
+        return alloc8_glue_before_ready(0, size);
+#endif
     alloc8_thread_enter();
     if (ALLOC8_ENTRY_ALIGN >= ALLOC8_MIN_ALIGN)
         return alloc8_entry_malloc(size);
