@@ -91,6 +91,7 @@ ALLOC8_EXPORT void *demo_valloc(size_t size) {
     return alloc8_core_aligned(alloc8_page_size(), size);
 }
 
+/* Page aligned, size rounded up to whole pages (at least one). */
 ALLOC8_EXPORT void *demo_pvalloc(size_t size) {
     size_t page = alloc8_page_size();
     if (size > SIZE_MAX - (page - 1)) {
