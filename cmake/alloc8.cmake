@@ -28,7 +28,7 @@
 # loader's surplus). TLS_MODEL global-dynamic builds a library that dlopen can always load
 # (docs/threads.md, "Thread-local storage").
 #
-# CHECKED (Linux): the checked build. The glue is compiled with ALLOC8_CHECKED=1, and every call into
+# CHECKED (Linux: glibc and musl): the checked build. The glue is compiled with ALLOC8_CHECKED=1, and every call into
 # the allocator goes through a check of its entry's contract (docs/spec.md, "Checked build"): the
 # alignment of every block, usable_size at least the size requested and the same until free, owns
 # true for the allocator's blocks and false for others, errno as the guarantees declare, zeroed
@@ -311,8 +311,8 @@ function(alloc8_add_interposer target)
     endif()
   endif()
   if(A8_CHECKED)
-    if(NOT A8_PLATFORM STREQUAL "linux")
-      message(FATAL_ERROR "alloc8_add_interposer(${target}): CHECKED is for the linux platform (docs/spec.md, "
+    if(NOT A8_PLATFORM MATCHES "^(linux|musl)$")
+      message(FATAL_ERROR "alloc8_add_interposer(${target}): CHECKED is for the linux and musl platforms (docs/spec.md, "
                           "\"Checked build\"); this target is built for ${A8_PLATFORM}")
     endif()
     # the glue's checks of every entry's contract (glue.h, <name>_malloc.c)

@@ -59,7 +59,9 @@ static int clean(void) {
         free(p);
     }
     free(valloc(10));
+#ifdef __GLIBC__ /* musl has no pvalloc */
     free(pvalloc(10));
+#endif
     free(NULL);
     errno = 0;
     void *huge = malloc((size_t)1 << 40);

@@ -456,6 +456,8 @@ __attribute__((constructor)) static void alloc8_register_fork_handlers(void) {
    checks at free, at the sized frees and at usable_size; a block whose stretch of the table is full
    is not recorded, and those checks skip it. */
 #include <stdarg.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #define ALLOC8_CHECK_LINE 1024
 #define ALLOC8_CHECK_SLOTS ((size_t)1 << 19)  /* 16 MiB of .bss, only touched where blocks are recorded */

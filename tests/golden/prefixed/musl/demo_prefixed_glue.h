@@ -71,12 +71,61 @@ static inline void alloc8_entry_unlock(void) {
     xxmalloc_unlock();
 }
 
-/* The checked build (docs/spec.md, "Checked build") is made for Linux only. */
+/* The checked build (docs/spec.md, "Checked build"): with -DALLOC8_CHECKED=1 (alloc8_add_interposer
+   CHECKED) every call into the allocator goes through a check of the contract of its entry, so every
+   path is checked: the malloc family, the C++ operators, the derived realloc and calloc. A broken
+   contract stops the program with one line on stderr. */
 #ifndef ALLOC8_CHECKED
 #define ALLOC8_CHECKED 0
 #endif
 #if ALLOC8_CHECKED
-#error "alloc8: the checked build (ALLOC8_CHECKED) is made for Linux only (docs/spec.md, Checked build)"
+/* The entries as the checks name them; an allocating one is recorded with each block. */
+enum {
+    ALLOC8_CHECK_MALLOC = 1,
+    ALLOC8_CHECK_ALIGNED = 2,
+    ALLOC8_CHECK_CALLOC = 3,
+    ALLOC8_CHECK_REALLOC = 4,
+    ALLOC8_CHECK_FREE = 5,
+    ALLOC8_CHECK_FREE_SIZED = 6,
+    ALLOC8_CHECK_FREE_ALIGNED_SIZED = 7,
+    ALLOC8_CHECK_OWNS = 8
+};
+/* errno while a freeing entry runs, with guarantees.free_preserves_errno (not an errno value) */
+#define ALLOC8_CHECK_ERRNO_MARK 0x7a8c1
+/* What was recorded of a block: the size requested, its usable size then, the alignment asked for
+   (0: a plain block) and the entry that returned it (0: not recorded). */
+struct alloc8_check_block {
+    size_t size, usable, alignment;
+    int entry;
+};
+ALLOC8_HIDDEN void *alloc8_check_allocated(int entry, void *ptr, size_t alignment, size_t count, size_t size,
+                                           int saved_errno);
+ALLOC8_HIDDEN void alloc8_check_freeing(int entry, void *ptr, size_t alignment, size_t size);
+ALLOC8_HIDDEN size_t alloc8_check_usable_size(void *ptr, size_t usable);
+
+static inline void *alloc8_checked_malloc(size_t size) {
+    int saved_errno = 0; /* guarantees.sets_errno: false: the glue sets errno itself */
+    return alloc8_check_allocated(ALLOC8_CHECK_MALLOC, alloc8_entry_malloc(size), 0, 1, size, saved_errno);
+}
+#define alloc8_entry_malloc(size) alloc8_checked_malloc(size)
+
+static inline void *alloc8_checked_aligned(size_t alignment, size_t size) {
+    int saved_errno = 0; /* guarantees.sets_errno: false: the glue sets errno itself */
+    return alloc8_check_allocated(ALLOC8_CHECK_ALIGNED, alloc8_entry_aligned(alignment, size), alignment, 1, size,
+                                  saved_errno);
+}
+#define alloc8_entry_aligned(alignment, size) alloc8_checked_aligned(alignment, size)
+
+static inline void alloc8_checked_free(void *ptr) {
+    alloc8_check_freeing(ALLOC8_CHECK_FREE, ptr, 0, 0);
+    alloc8_entry_free(ptr);
+}
+#define alloc8_entry_free(ptr) alloc8_checked_free(ptr)
+
+static inline size_t alloc8_checked_usable_size(void *ptr) {
+    return alloc8_check_usable_size(ptr, alloc8_entry_usable_size(ptr));
+}
+#define alloc8_entry_usable_size(ptr) alloc8_checked_usable_size(ptr)
 #endif
 
 /* Thread hooks (spec: threads, activation: build). ALLOC8_THREAD_HOOKS switches them

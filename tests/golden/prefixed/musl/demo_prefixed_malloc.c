@@ -188,3 +188,306 @@ ALLOC8_EXPORT int ALLOC8_PTHREAD_ATFORK(void (*prepare)(void), void (*parent)(vo
 __attribute__((constructor)) static void alloc8_register_fork_handlers(void) {
     pthread_once(&alloc8_fork_once, alloc8_fork_register);
 }
+
+#if ALLOC8_CHECKED
+/* ---- the checked build (docs/spec.md, "Checked build") -------------------------------------------
+   The glue's header sends every call of an entry through the functions below, which check the
+   result against the entry's contract, and the glue's own calls against what the entries rely on.
+   A broken contract is one line on stderr, written with write(2) from a buffer on the stack, then
+   abort(): nothing here allocates or takes a lock, as it runs inside malloc. Each block is recorded
+   (size requested, usable size, alignment, entry) in a fixed table in .bss, lock-free, for the
+   checks at free, at the sized frees and at usable_size; a block whose stretch of the table is full
+   is not recorded, and those checks skip it. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define ALLOC8_CHECK_LINE 1024
+#define ALLOC8_CHECK_SLOTS ((size_t)1 << 19)  /* 16 MiB of .bss, only touched where blocks are recorded */
+#define ALLOC8_CHECK_PROBES 64                /* the stretch of slots a block may be recorded in */
+#define ALLOC8_CHECK_GONE ((uintptr_t)1)      /* a slot whose block was freed, free for another */
+#define ALLOC8_CHECK_ZERO_SPAN ((size_t)4096) /* zeroed memory: the first and last 4 KiB are read */
+
+static const char *const alloc8_check_names[] = {
+    [0] = "the glue",
+    [ALLOC8_CHECK_MALLOC] = "entry.malloc (xxmalloc)",
+    [ALLOC8_CHECK_ALIGNED] = "entry.aligned (xxmemalign)",
+    [ALLOC8_CHECK_CALLOC] = "entry.calloc",
+    [ALLOC8_CHECK_REALLOC] = "entry.realloc",
+    [ALLOC8_CHECK_FREE] = "entry.free (xxfree)",
+    [ALLOC8_CHECK_FREE_SIZED] = "entry.free_sized",
+    [ALLOC8_CHECK_FREE_ALIGNED_SIZED] = "entry.free_aligned_sized",
+    [ALLOC8_CHECK_OWNS] = "entry.owns",
+};
+#define ALLOC8_CHECK_USABLE_SIZE "entry.usable_size (xxmalloc_usable_size)"
+/* where docs/spec.md states the contracts */
+#define ALLOC8_CHECK_ENTRY_RULES "(docs/spec.md, \"entry\")"
+#define ALLOC8_CHECK_GUARANTEES "(docs/spec.md, \"guarantees\")"
+/* what a message about a plain block's alignment adds */
+#define ALLOC8_CHECK_BY_SIZE ""
+#define ALLOC8_CHECK_GLUE_BUG "this is a bug in alloc8's glue, not in the allocator " ALLOC8_CHECK_ENTRY_RULES
+
+static size_t alloc8_check_append(char *line, size_t at, const char *text) {
+    while (*text != '\0' && at < ALLOC8_CHECK_LINE - 1)
+        line[at++] = *text++;
+    return at;
+}
+
+/* Writes "alloc8 check (<name>): " and the message, then aborts. The format knows %s (a string),
+   %d (an int), %z (a size_t) and %p (a pointer, in hexadecimal). */
+ALLOC8_COLD __attribute__((noreturn)) static void alloc8_check_fail(const char *format, ...) {
+    char line[ALLOC8_CHECK_LINE], digits[32];
+    size_t at = alloc8_check_append(line, 0, "alloc8 check (demo_prefixed): ");
+    va_list args;
+    va_start(args, format);
+    for (const char *f = format; *f != '\0'; f++) {
+        if (*f != '%' || f[1] == '\0') {
+            if (at < ALLOC8_CHECK_LINE - 1)
+                line[at++] = *f;
+            continue;
+        }
+        char *d = digits + sizeof digits;
+        *--d = '\0';
+        switch (*++f) {
+        case 's': at = alloc8_check_append(line, at, va_arg(args, const char *)); continue;
+        case 'd': {
+            int value = va_arg(args, int);
+            unsigned magnitude = value < 0 ? 0u - (unsigned)value : (unsigned)value;
+            do
+                *--d = (char)('0' + magnitude % 10);
+            while (magnitude /= 10);
+            if (value < 0)
+                *--d = '-';
+            break;
+        }
+        case 'z': {
+            size_t value = va_arg(args, size_t);
+            do
+                *--d = (char)('0' + value % 10);
+            while (value /= 10);
+            break;
+        }
+        case 'p': {
+            uintptr_t value = (uintptr_t)va_arg(args, const void *);
+            do
+                *--d = "0123456789abcdef"[value % 16];
+            while (value /= 16);
+            *--d = 'x';
+            *--d = '0';
+            break;
+        }
+        default: *--d = *f;
+        }
+        at = alloc8_check_append(line, at, d);
+    }
+    va_end(args);
+    line[at++] = '\n';
+    (void)!write(2, line, at);
+    abort();
+}
+
+/* ---- the record of live blocks ---- */
+struct alloc8_check_slot {
+    _Atomic uintptr_t block; /* 0: never used; ALLOC8_CHECK_GONE: freed */
+    _Atomic size_t size, usable;
+    _Atomic size_t kind; /* the alignment asked for (0 or a power of two) << 4 | the entry (1 to 4) */
+};
+static struct alloc8_check_slot alloc8_check_table[ALLOC8_CHECK_SLOTS];
+
+static size_t alloc8_check_home(const void *ptr) {
+    return (size_t)(((uint64_t)(uintptr_t)ptr * UINT64_C(0x9e3779b97f4a7c15)) >> 45) & (ALLOC8_CHECK_SLOTS - 1);
+}
+
+static struct alloc8_check_slot *alloc8_check_find(const void *ptr) {
+    size_t home = alloc8_check_home(ptr);
+    for (size_t i = 0; i < ALLOC8_CHECK_PROBES; i++) {
+        struct alloc8_check_slot *slot = &alloc8_check_table[(home + i) & (ALLOC8_CHECK_SLOTS - 1)];
+        uintptr_t block = atomic_load_explicit(&slot->block, memory_order_acquire);
+        if (block == (uintptr_t)ptr)
+            return slot;
+        if (block == 0)
+            return NULL; /* never used: nothing was recorded further on */
+    }
+    return NULL;
+}
+
+static void alloc8_check_record(const void *ptr, const struct alloc8_check_block *block) {
+    /* recorded already if the program freed it without the glue (the allocator's own API) */
+    struct alloc8_check_slot *slot = alloc8_check_find(ptr);
+    size_t home = alloc8_check_home(ptr);
+    for (size_t i = 0; slot == NULL && i < ALLOC8_CHECK_PROBES; i++) {
+        struct alloc8_check_slot *candidate = &alloc8_check_table[(home + i) & (ALLOC8_CHECK_SLOTS - 1)];
+        uintptr_t seen = atomic_load_explicit(&candidate->block, memory_order_relaxed);
+        while (seen == 0 || seen == ALLOC8_CHECK_GONE) {
+            if (atomic_compare_exchange_weak_explicit(&candidate->block, &seen, (uintptr_t)ptr, memory_order_acq_rel,
+                                                      memory_order_relaxed)) {
+                slot = candidate;
+                break;
+            }
+        }
+    }
+    if (slot == NULL)
+        return; /* this stretch of the table is full: the block goes unrecorded */
+    atomic_store_explicit(&slot->size, block->size, memory_order_relaxed);
+    atomic_store_explicit(&slot->usable, block->usable, memory_order_relaxed);
+    atomic_store_explicit(&slot->kind, (block->alignment << 4) | (size_t)block->entry, memory_order_relaxed);
+}
+
+static void alloc8_check_read(struct alloc8_check_slot *slot, struct alloc8_check_block *out) {
+    out->size = atomic_load_explicit(&slot->size, memory_order_relaxed);
+    out->usable = atomic_load_explicit(&slot->usable, memory_order_relaxed);
+    size_t kind = atomic_load_explicit(&slot->kind, memory_order_relaxed);
+    out->alignment = kind >> 4;
+    out->entry = (int)(kind & 15);
+}
+
+/* Takes the block's record out of the table (out->entry is 0 if there was none). */
+static void alloc8_check_take(const void *ptr, struct alloc8_check_block *out) {
+    struct alloc8_check_slot *slot = alloc8_check_find(ptr);
+    uintptr_t expected = (uintptr_t)ptr;
+    out->entry = 0;
+    if (slot == NULL)
+        return;
+    alloc8_check_read(slot, out);
+    if (!atomic_compare_exchange_strong_explicit(&slot->block, &expected, ALLOC8_CHECK_GONE, memory_order_acq_rel,
+                                                 memory_order_relaxed))
+        out->entry = 0; /* freed by another thread at the same time */
+}
+
+/* ---- the checks ---- */
+
+/* The checks' own calls of entries may come back into the glue (tcmalloc's usable_size allocates
+   on its first call): while one runs, this thread's calls are served with the checks that call no
+   entry, and their blocks are not recorded. */
+static ALLOC8_TLS unsigned char alloc8_check_depth;
+
+static size_t alloc8_check_usable(void *ptr) {
+    alloc8_check_depth++;
+    size_t usable = (alloc8_entry_usable_size)(ptr);
+    alloc8_check_depth--;
+    return usable;
+}
+
+/* The alignment a block of `size` bytes from entry.malloc, entry.calloc or entry.realloc must have:
+   guarantees.alignment. */
+static size_t alloc8_check_plain_alignment(size_t size) {
+    (void)size;
+    return ALLOC8_ENTRY_ALIGN;
+}
+
+/* The offset of the first byte that is not zero among the first and last 4 KiB of a block, or
+   SIZE_MAX. */
+static size_t alloc8_check_nonzero(const void *ptr, size_t size) {
+    const unsigned char *bytes = ptr;
+    size_t head = size < ALLOC8_CHECK_ZERO_SPAN ? size : ALLOC8_CHECK_ZERO_SPAN;
+    for (size_t i = 0; i < head; i++)
+        if (bytes[i] != 0)
+            return i;
+    for (size_t i = size - head > head ? size - head : head; i < size; i++)
+        if (bytes[i] != 0)
+            return i;
+    return SIZE_MAX;
+}
+
+static void alloc8_check_stable(const void *ptr, const struct alloc8_check_block *block, size_t usable,
+                                const char *when) {
+    if (usable != block->usable)
+        alloc8_check_fail("%s returned %z for the block %p of %z bytes from %s %s, and %z when it was allocated: "
+                          "usable_size must stay the same until the block is freed %s",
+                          ALLOC8_CHECK_USABLE_SIZE, usable, ptr, block->size, alloc8_check_names[block->entry], when,
+                          block->usable, ALLOC8_CHECK_ENTRY_RULES);
+}
+
+ALLOC8_HIDDEN void *alloc8_check_allocated(int entry, void *ptr, size_t alignment, size_t count, size_t size,
+                                           int saved_errno) {
+    const char *name = alloc8_check_names[entry];
+    size_t total = count * size; /* calloc: the glue checked it for overflow */
+    if (ptr == NULL) {
+        (void)saved_errno;
+        return NULL;
+    }
+    (void)saved_errno;
+    int errno_now = errno;
+    if (entry == ALLOC8_CHECK_ALIGNED &&
+        ((alignment & (alignment - 1)) != 0 ||
+         !(alignment > ALLOC8_MIN_ALIGN || (alignment == ALLOC8_MIN_ALIGN && ALLOC8_ENTRY_ALIGN < ALLOC8_MIN_ALIGN))))
+        alloc8_check_fail("the glue asked %s for alignment %z: the alignment is a power of two larger than the "
+                          "platform minimum (%z), or exactly the minimum when guarantees.alignment is smaller; %s",
+                          name, alignment, (size_t)ALLOC8_MIN_ALIGN, ALLOC8_CHECK_GLUE_BUG);
+    if (entry == ALLOC8_CHECK_ALIGNED) {
+        if ((uintptr_t)ptr % alignment != 0)
+            alloc8_check_fail("%s returned %p for %z bytes aligned to %z: the block must be aligned to the alignment "
+                              "asked for %s",
+                              name, ptr, total, alignment, ALLOC8_CHECK_ENTRY_RULES);
+    } else {
+        size_t want = alloc8_check_plain_alignment(total);
+        if ((uintptr_t)ptr % want != 0)
+            alloc8_check_fail("%s returned %p for %z bytes, which is not aligned to %z: guarantees.alignment is "
+                              "%z%s %s",
+                              name, ptr, total, want, (size_t)ALLOC8_ENTRY_ALIGN, ALLOC8_CHECK_BY_SIZE,
+                              ALLOC8_CHECK_GUARANTEES);
+    }
+    if (entry == ALLOC8_CHECK_CALLOC) {
+        size_t offset = alloc8_check_nonzero(ptr, total);
+        if (offset != SIZE_MAX)
+            alloc8_check_fail("%s returned the block %p of %z bytes (%z x %z) with byte %z not zero: calloc must "
+                              "return zeroed memory %s",
+                              name, ptr, total, count, size, offset, ALLOC8_CHECK_ENTRY_RULES);
+    }
+    if (alloc8_check_depth != 0) { /* a call from a check's call of an entry */
+        errno = errno_now;
+        return ptr;
+    }
+    size_t usable = alloc8_check_usable(ptr);
+    if (usable < total)
+        alloc8_check_fail("%s returned %z for the block %p of %z bytes from %s: usable_size must be at least the size "
+                          "requested %s",
+                          ALLOC8_CHECK_USABLE_SIZE, usable, ptr, total, name, ALLOC8_CHECK_ENTRY_RULES);
+    struct alloc8_check_block block = {total, usable, entry == ALLOC8_CHECK_ALIGNED ? alignment : 0, entry};
+    alloc8_check_record(ptr, &block);
+    errno = errno_now;
+    return ptr;
+}
+
+ALLOC8_HIDDEN void alloc8_check_freeing(int entry, void *ptr, size_t alignment, size_t size) {
+    const char *name = alloc8_check_names[entry];
+    if (ptr == NULL) {
+        alloc8_check_fail("the glue passed NULL to %s: %s; %s", name,
+                          entry == ALLOC8_CHECK_FREE ? "it never does without guarantees.free_accepts_null"
+                                                     : "the sized frees never get NULL",
+                          ALLOC8_CHECK_GLUE_BUG);
+    }
+    int errno_now = errno;
+    struct alloc8_check_block block;
+    alloc8_check_take(ptr, &block);
+    if (block.entry != 0 && alloc8_check_depth == 0) {
+        alloc8_check_stable(ptr, &block, alloc8_check_usable(ptr), "when it was freed");
+        if (entry != ALLOC8_CHECK_FREE && size != block.size)
+            alloc8_check_fail("%s got %z bytes for the block %p of %z bytes from %s: the size passed must be the size "
+                              "requested %s",
+                              name, size, (const void *)ptr, block.size, alloc8_check_names[block.entry],
+                              ALLOC8_CHECK_ENTRY_RULES);
+        if (entry == ALLOC8_CHECK_FREE_ALIGNED_SIZED && alignment != block.alignment)
+            alloc8_check_fail("%s got alignment %z for the block %p of %z bytes from %s, which was asked for alignment "
+                              "%z: the alignment passed must be the alignment requested %s",
+                              name, alignment, (const void *)ptr, block.size, alloc8_check_names[block.entry],
+                              block.alignment, ALLOC8_CHECK_ENTRY_RULES);
+    }
+    errno = errno_now;
+}
+
+ALLOC8_HIDDEN size_t alloc8_check_usable_size(void *ptr, size_t usable) {
+    struct alloc8_check_slot *slot = alloc8_check_find(ptr);
+    if (slot != NULL) {
+        struct alloc8_check_block block;
+        alloc8_check_read(slot, &block);
+        if (usable < block.size)
+            alloc8_check_fail("%s returned %z for the block %p of %z bytes from %s: usable_size must be at least the "
+                              "size requested %s",
+                              ALLOC8_CHECK_USABLE_SIZE, usable, (const void *)ptr, block.size,
+                              alloc8_check_names[block.entry], ALLOC8_CHECK_ENTRY_RULES);
+        alloc8_check_stable(ptr, &block, usable, "later on");
+    }
+    return usable;
+}
+#endif

@@ -78,7 +78,7 @@ static inline void alloc8_entry_unlock(void) {
     xxmalloc_unlock();
 }
 
-/* The checked build (docs/spec.md, "Checked build") is made for Linux only. */
+/* The checked build (docs/spec.md, "Checked build") is made for Linux only (glibc and musl). */
 #ifndef ALLOC8_CHECKED
 #define ALLOC8_CHECKED 0
 #endif

@@ -380,6 +380,8 @@ ALLOC8_HIDDEN size_t alloc8_glue_foreign_usable_size(void *ptr) {
    checks at free, at the sized frees and at usable_size; a block whose stretch of the table is full
    is not recorded, and those checks skip it. */
 #include <stdarg.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #define ALLOC8_CHECK_LINE 1024
 #define ALLOC8_CHECK_SLOTS ((size_t)1 << 19)  /* 16 MiB of .bss, only touched where blocks are recorded */

@@ -61,7 +61,7 @@ static inline int alloc8_entry_owns(const void *ptr) {
     return xxmalloc_owns(ptr);
 }
 
-/* The checked build (docs/spec.md, "Checked build") is made for Linux only. */
+/* The checked build (docs/spec.md, "Checked build") is made for Linux only (glibc and musl). */
 #ifndef ALLOC8_CHECKED
 #define ALLOC8_CHECKED 0
 #endif
