@@ -63,6 +63,7 @@ class Entry:
     order: tuple      # the symbol's arguments: canonical names, DERIVED_ARGS names or Constants
     line: int = 0     # the spec line that binds it (for messages)
     library: bool = False  # a function of spec.library, called through the pointer `callee`
+    from_alignment: int = 0  # entry.aligned_large: the smallest alignment it serves
 
     @property
     def pointer(self):
@@ -240,6 +241,12 @@ class Spec:
 
     def has(self, role):
         return role in self.entries
+
+    def aligned_entry(self, alignment):
+        """The entry that serves a known alignment: entry.aligned_large from its from_alignment up,
+        entry.aligned below."""
+        large = self.entries.get("aligned_large")
+        return large if large is not None and alignment >= large.from_alignment else self.entries["aligned"]
 
     @property
     def kept(self):

@@ -25,6 +25,8 @@ ROLES = {r.name: r for r in (
     Role("usable_size", "size_t", (("void *", "ptr"),), True),
     # allocate with a power-of-two alignment (the glue passes only alignments > the minimum)
     Role("aligned", "void *", (("size_t", "alignment"), ("size_t", "size")), True),
+    # the same, for alignments from its `from_alignment` up (then entry.aligned serves only those below)
+    Role("aligned_large", "void *", (("size_t", "alignment"), ("size_t", "size")), False),
     # resize a block (the glue handles NULL and 0 itself)
     Role("realloc", "void *", (("void *", "ptr"), ("size_t", "size")), False),
     # allocate zeroed memory (the glue checks count*size for overflow first)

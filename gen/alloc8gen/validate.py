@@ -30,6 +30,9 @@ GUARANTEE_KEYS = ("alignment", "sets_errno", "free_preserves_errno", "free_accep
 THREAD_KEYS = ("init", "cleanup", "created_flag", "activation", "enabled", "lazy_init")
 HEAP_KEYS = ("name", "fallback", "alignment", "on_exhaustion", "cxx_header")
 ENTRY_FORM_KEYS = ("symbol", "args")
+# entry.aligned_large.from_alignment: above the glue's minimum alignment (16), which never reaches
+# an aligned entry, and at most 1 GiB
+LARGE_ALIGNMENT_RANGE = (32, 1 << 30)
 
 
 def load_spec(path):
@@ -184,11 +187,23 @@ def _entries(ck, node, reserved, yieldable, platforms, library=None):
     for role_name, value in fields.items():
         role = ROLES[role_name]
         where = f"entry.{role_name}"
+        from_alignment = 0
+        if role_name == "aligned_large" and value.kind != "map":
+            ck.fail(value, f"'{where}' has no 'from_alignment'",
+                    "a mapping with 'symbol', 'from_alignment' (the alignment from which it serves instead "
+                    "of entry.aligned) and optionally 'args'")
         if value.kind == "map":
-            form = ck.mapping(value, where, ENTRY_FORM_KEYS)
+            form_keys = ENTRY_FORM_KEYS + (("from_alignment",) if role_name == "aligned_large" else ())
+            form = ck.mapping(value, where, form_keys)
             sym_node = ck.require(form, value, where, "symbol", "'symbol: <C function name>'")
             symbol = ck.ident(sym_node, f"{where}.symbol")
             order = _order(ck, form["args"], where, role) if "args" in form else tuple(n for _, n in role.params)
+            if role_name == "aligned_large":
+                from_node = ck.require(form, value, where, "from_alignment",
+                                       "'from_alignment: N', the alignment from which it serves instead of "
+                                       "entry.aligned (a power of two)")
+                from_alignment = ck.integer(from_node, f"{where}.from_alignment", *LARGE_ALIGNMENT_RANGE,
+                                            power_of_two=True)
         else:
             sym_node = value
             symbol = ck.ident(value, where, "a C function name, or a mapping with 'symbol' and 'args'")
@@ -204,7 +219,8 @@ def _entries(ck, node, reserved, yieldable, platforms, library=None):
                               " (of the names the glue exports, only glibc's __libc_* functions and "
                               "malloc_usable_size can be entries)" if yieldable else ", not one the glue exports"),
                           platforms=platforms)
-        entries[role_name] = Entry(role, symbol, order, sym_node.line, library=bool(library))
+        entries[role_name] = Entry(role, symbol, order, sym_node.line, library=bool(library),
+                                   from_alignment=from_alignment)
     missing = [r for r in ROLES.values() if r.required and r.name not in entries]
     if missing:
         ck.fail(node, f"'entry' does not bind {', '.join(r.name for r in missing)}",

@@ -5,7 +5,9 @@
  *     the block, as far as the demo's size classes can tell (a size-trusting allocator such as
  *     jemalloc's sdallocx picks the size class from it);
  *   - st_owns and st_thread_init leave errno changed, as an allocator may: the glue's freeing
- *     functions must still leave the caller's errno alone. */
+ *     functions must still leave the caller's errno alone;
+ *   - st_memalign (entry.aligned) and st_memalign_large (entry.aligned_large, from_alignment
+ *     4096) count their calls, and a violation when given an alignment the other one serves. */
 #include "demo_allocator.h"
 #include "demo_internal.h"
 
@@ -17,6 +19,28 @@ static atomic_long st_violation_count;
 /* The number of sized frees so far whose size did not match the block. */
 __attribute__((visibility("default"))) long st_violations(void) {
     return atomic_load(&st_violation_count);
+}
+
+enum { ST_FROM_ALIGNMENT = 4096 }; /* strict.yaml: entry.aligned_large.from_alignment */
+static atomic_long st_aligned_count[2];
+
+/* How many calls entry.aligned (large 0) or entry.aligned_large (large 1) had so far. */
+__attribute__((visibility("default"))) long st_aligned_calls(int large) {
+    return atomic_load(&st_aligned_count[large != 0]);
+}
+
+void *st_memalign(size_t alignment, size_t size) {
+    atomic_fetch_add(&st_aligned_count[0], 1);
+    if (alignment >= ST_FROM_ALIGNMENT)
+        atomic_fetch_add(&st_violation_count, 1);
+    return xxmemalign(alignment, size);
+}
+
+void *st_memalign_large(size_t size, size_t alignment) {
+    atomic_fetch_add(&st_aligned_count[1], 1);
+    if (alignment < ST_FROM_ALIGNMENT)
+        atomic_fetch_add(&st_violation_count, 1);
+    return xxmemalign(alignment, size);
 }
 
 void st_free_sized(void *ptr, size_t size) {

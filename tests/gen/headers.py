@@ -49,10 +49,17 @@ GNU_BUILTIN_HEADERS = ("strings.h", "libintl.h")
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+def entry_line(role, symbol):
+    """A spec's line binding `role` to `symbol` (entry.aligned_large needs its from_alignment)."""
+    if role == "aligned_large":
+        return f"  {role}: {{symbol: {symbol}, from_alignment: 256}}\n"
+    return f"  {role}: {symbol}\n"
+
+
 def _spec_texts(platform):
     """Marker specs that between them switch on every template feature for `platform`."""
     roles = [r for r in ROLES if platform == "linux" or r != "init"]
-    entry = "".join(f"  {r}: {MARK['entry']}{r}\n" for r in roles)
+    entry = "".join(entry_line(r, f"{MARK['entry']}{r}") for r in roles)
     threads = f"threads:\n  init: {MARK['init']}\n  cleanup: {MARK['cleanup']}\n  created_flag: {MARK['flag']}\n"
     head = f"name: {MARK['spec']}\nplatforms: [{platform}]\n"
     fallbacks = ("gc", "allocator") + (("system",) if platform != "windows" else ())

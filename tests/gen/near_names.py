@@ -100,7 +100,7 @@ def specs(platform, names):
         text = [f"name: {spec_name}", f"platforms: [linux{', ' + platform if platform != 'linux' else ''}]"]
         if prefixed:
             text += ["mode: prefixed", f"prefix: {entries[0]}_"]
-        text += ["entry:"] + [f"  {role}: {symbol}" for role, symbol in zip(roles, entries)]
+        text += ["entry:"] + [headers.entry_line(role, symbol).rstrip("\n") for role, symbol in zip(roles, entries)]
         text += ["threads:", f"  init: {init}", f"  cleanup: {cleanup}", f"  created_flag: {flag}"]
         text += ["heap:", f"  name: {heap}", "  fallback: allocator", "  cxx_header: true"]
         out.append("\n".join(text) + "\n")

@@ -5,13 +5,17 @@
  *     glue's own (derived) realloc shrank it: free_sized(realloc(malloc(1000), 600), 600);
  *   - free, free_sized and free(NULL) leave errno as it was, although entry.owns changes it,
  *     and so does the first free of a thread attached lazily, whose init hook changes it.
+ *   - an aligned allocation goes to entry.aligned below entry.aligned_large.from_alignment (4096)
+ *     and to entry.aligned_large from it, through memalign, aligned_alloc and posix_memalign.
  * The checker itself is proved by a deliberate misuse (free_sized with a wrong size). */
 #define _GNU_SOURCE
 #include "demo_stats.h"
 #include "check.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 static long (*violations)(void);
@@ -78,6 +82,28 @@ int main(void) {
     errno = 4323;
     free(NULL);
     CHECK(errno == 4323, "free(NULL) leaves errno alone (%d)\n", errno);
+
+    /* entry.aligned below entry.aligned_large.from_alignment, entry.aligned_large from it */
+    long (*aligned_calls)(int) = NULL;
+    alloc8_test_lookup("st_aligned_calls", &aligned_calls, sizeof aligned_calls);
+    CHECK(aligned_calls != NULL, "libstrict.so exports st_aligned_calls\n");
+    for (size_t alignment = 32; aligned_calls != NULL && alignment <= 65536; alignment *= 2) {
+        int large = alignment >= 4096;
+        long calls[2] = {aligned_calls(0), aligned_calls(1)};
+        before = violations();
+        void *blocks[3] = {memalign(alignment, 100), aligned_alloc(alignment, alignment), NULL};
+        int rc = posix_memalign(&blocks[2], alignment, 3 * alignment);
+        for (int i = 0; i < 3; i++)
+            CHECK(blocks[i] != NULL && (uintptr_t)blocks[i] % alignment == 0, "aligned block %d of %zu\n", i,
+                  alignment);
+        CHECK(rc == 0 && aligned_calls(large) == calls[large] + 3 && aligned_calls(!large) == calls[!large] &&
+                  violations() == before,
+              "alignment %zu: three calls of entry.%s, none of the other (%ld and %ld more, %ld violations)\n",
+              alignment, large ? "aligned_large" : "aligned", aligned_calls(large) - calls[large],
+              aligned_calls(!large) - calls[!large], violations() - before);
+        for (int i = 0; i < 3; i++)
+            free(blocks[i]);
+    }
 
     /* a lazily attached thread whose first call is free (its init hook changes errno) */
     thread_block = malloc(48);
