@@ -17,9 +17,9 @@
 # musl's builds the target with musl-gcc (found on PATH, or ALLOC8_MUSL_GCC): every compile and link
 # of it runs musl-gcc instead of the project's C compiler (cmake/alloc8_musl_cc.sh). The programs
 # that load or link it must be built for musl as well: alloc8_build_with_musl(<target>...) builds
-# any targets (executables, libraries; C only) the same way. A STATIC archive for musl also makes
-# its users' links pull its malloc in (-u malloc), so it wins over musl's own in `-static` links
-# (docs/platforms.md, "musl").
+# any targets (executables, libraries; C only) the same way. A STATIC archive for musl in interpose
+# mode also makes its users' links pull its malloc in (-u malloc), so it wins over musl's own in
+# `-static` links (docs/platforms.md, "musl").
 #
 # TLS_MODEL (Linux; global-dynamic, local-dynamic, initial-exec, local-exec) is the thread-local
 # model of the whole library: -ftls-model=<model> for SOURCES and the glue's own thread-locals.
@@ -304,7 +304,7 @@ function(alloc8_add_interposer target)
     ALLOC8_SPEC "${spec}" ALLOC8_PLATFORM "${A8_PLATFORM}") # for alloc8_add_conformance_tests
   if(A8_PLATFORM STREQUAL "musl")
     alloc8_build_with_musl(${target}) # musl-gcc, unless the toolchain is musl's
-    if(A8_STATIC)
+    if(A8_STATIC AND a8_mode STREQUAL "interpose")
       # the archive's malloc is linked before libc.a is searched, even when the program itself
       # only allocates through libc (strdup, fopen, ...)
       target_link_options(${target} INTERFACE "LINKER:--undefined=malloc")
