@@ -4,7 +4,9 @@
 # run the Windows tests under Wine (docs/platforms.md says what this does and does not prove).
 # Usage: run_wine.sh <step> <repo root> <python with jinja2+yaml> <dir>
 #   dir          tests/windows in the build tree: dir/wineprefix, dir/shared, one work dir per test
-#   prefix       (fixture windows.prefix) the Wine prefix every test uses, made once per build tree
+#   prefix       (fixture windows.prefix) the Wine prefix every test uses, made once per build tree,
+#                and its wineserver, started for the run
+#   stop         (its cleanup, windows.stop) that wineserver ended
 #   build        (fixture windows.build) what several tests share, in dir/shared: the glue, the DLL,
 #                late_module.dll, ucrt_module.dll, conformance.c against msvcrt.dll and the UCRT
 #   crt_served, stress
@@ -49,21 +51,32 @@ ucrt=(-D_UCRT -nodefaultlibs -lmingw32 -lgcc -lgcc_eh -lmingwex -lucrt -lkernel3
 prefix=$dir/wineprefix ready=$dir/wineprefix/alloc8-ready
 export WINEPREFIX=$prefix WINEDEBUG=-all WINEDLLOVERRIDES=winemenubuilder.exe=d
 
-# Runs a Windows program. A wineserver kept for 30 s after its last program saves the next test
-# the start of a new one and of Wine's services (1.5 s or more each). It is started right before
-# the program: one that never had a program never exits. Exit 2: one already runs.
-# The program's output goes through a file: the services that the first program of a wineserver
-# starts inherit its stdout and stderr, and would hold CTest's pipe open until that wineserver
-# exits (while another test may still be using it).
+# One wineserver for the whole run, kept without a timeout ("-p"): the fixture windows.prefix
+# starts it and windows.stop ends it. It saves each test the start of a server and of Wine's
+# services (1.5 s or more each), and it never shuts down between tests: a wineserver with a
+# timeout starts its shutdown that long after its last program ended and then closes its socket
+# and ends every program it serves, one that was starting at that moment too (Wine 8's
+# server/process.c, server_shutdown_timeout): such a program ended with no output at all.
+start_server() {
+  "$wineserver" -p </dev/null >/dev/null 2>&1 || true # exit 2: one already runs
+}
+
+# Runs a Windows program (a server is started if none runs: windows.prefix did not run, or a
+# test ran on its own). The program's output goes through a file: the services that the first
+# program of a wineserver starts inherit its stdout and stderr, and would hold CTest's pipe open
+# until that wineserver exits (while another test may still be using it). Its exit status is
+# printed when it is not 0 (Wine's: the low byte of the program's exit code).
 # watchdog: a command run() puts in front of wine (the tls step's: a hang fails at once, clearly).
 watchdog=()
 run() {
   local log=$work/${1%.exe}.log rc=0
-  "$wineserver" -p30 </dev/null >/dev/null 2>&1 || true
+  start_server
   "${watchdog[@]}" "$wine" "$@" >"$log" 2>&1 || rc=$?
   cat "$log"
   if [ $rc = 124 ] && [ ${#watchdog[@]} != 0 ]; then
     echo "FAIL: $1 hung: ended after ${watchdog[-1]} s (it needs a few)"
+  elif [ $rc != 0 ]; then
+    echo "FAIL: $* exited with status $rc"
   fi
   return $rc
 }
@@ -100,8 +113,22 @@ prefix)
     "$wine" wineboot --init >"$log" 2>&1 || { cat "$log"; echo "FAIL: wineboot --init"; exit 1; }
     "$wineserver" -w # the registry is on disk once the wineserver is gone
     touch "$ready"
+  else
+    # a server an interrupted run left (it has no timeout): its programs are gone with that run
+    "$wineserver" -k >/dev/null 2>&1 || true
+    "$wineserver" -w
   fi
-  echo "Wine prefix: $prefix"
+  start_server
+  echo "Wine prefix: $prefix (its wineserver runs until windows.stop)"
+  ;;
+
+stop)
+  # (fixture cleanup of windows.prefix) every test that uses the server has ended
+  if [ -f "$ready" ]; then
+    "$wineserver" -k >/dev/null 2>&1 || true # exit 1: none runs
+    "$wineserver" -w
+  fi
+  echo "Wine prefix $prefix: no wineserver runs"
   ;;
 
 build)
@@ -166,7 +193,7 @@ conformance | cmake)
   failed=0
   for r in "${runs[@]}"; do
     # shellcheck disable=SC2086 # program and argument
-    run $r || { echo "FAIL: $r"; failed=1; }
+    run $r || failed=1
   done
   exit $failed
   ;;
@@ -186,7 +213,7 @@ tls)
   failed=0
   for r in "tls_threads.exe tlsalloc.dll" tls_linked_msvcrt.exe tls_linked_ucrt.exe; do
     # shellcheck disable=SC2086 # program and argument
-    run $r || { echo "FAIL: $r"; failed=1; }
+    run $r || failed=1
   done
   exit $failed
   ;;
