@@ -36,18 +36,18 @@
 # naming the entry and the contract, then aborts. For testing an allocator (build it twice, under two
 # target names); without CHECKED none of it is compiled.
 #
-# CHECK_ENTRIES (default ON; Linux): before linking, `alloc8-gen --check-entries` reads the objects
-# of SOURCES (objdump, from binutils) and fails the build with one line per entry that reaches,
-# through the functions it calls, a name the glue exports (malloc, __libc_malloc, ...) or a libc
-# function that allocates through it (strdup, fopen, printf, ...): such a call comes back into the
-# allocator, usually under its own lock, and the first program it serves hangs (docs/spec.md,
-# "Where an allocator may get its memory"). entry.init is not checked (its calls are served from the
-# bootstrap area). At run time (shared libraries), the library's own calls to the malloc family go
-# through a check that stops the program with a message when an entry other than init is on the
-# stack, and its calls to glibc's __libc_* names always stop it (the linker's --wrap sends them
-# there; the program's calls are not affected). CHECK_ENTRIES RUNTIME keeps only the run-time
-# check; OFF turns both off, for an allocator whose entries call the malloc family on purpose
-# while holding no lock.
+# CHECK_ENTRIES (default ON; Linux: glibc and musl): before linking, `alloc8-gen --check-entries`
+# reads the objects of SOURCES (objdump, from binutils) and fails the build with one line per entry
+# that reaches, through the functions it calls, a name the glue exports (malloc, __libc_malloc, ...)
+# or a libc function that allocates through it (strdup, fopen, printf, ...; musl's own list on
+# musl): such a call comes back into the allocator, usually under its own lock, and the first
+# program it serves hangs (docs/spec.md, "Where an allocator may get its memory"). entry.init is not
+# checked (its calls are served from the bootstrap area). At run time (glibc shared libraries only),
+# the library's own calls to the malloc family go through a check that stops the program with a
+# message when an entry other than init is on the stack, and its calls to glibc's __libc_* names
+# always stop it (the linker's --wrap sends them there; the program's calls are not affected).
+# CHECK_ENTRIES RUNTIME keeps only the run-time check; OFF turns both off, for an allocator whose
+# entries call the malloc family on purpose while holding no lock.
 #
 # Thread hooks (the spec's `threads:` section), by its `activation`:
 #   runtime  compiled in; the hooks are weak symbols, absent hooks cost nothing at run time.
@@ -375,7 +375,8 @@ function(alloc8_add_interposer target)
   if(NOT A8_CHECK_ENTRIES MATCHES "^(ON|RUNTIME|OFF)$")
     message(FATAL_ERROR "alloc8_add_interposer(${target}): CHECK_ENTRIES ${A8_CHECK_ENTRIES} is not one of ON, RUNTIME, OFF")
   endif()
-  if(A8_CHECK_ENTRIES STREQUAL "ON" AND A8_SOURCES AND A8_PLATFORM STREQUAL "linux" AND CMAKE_SYSTEM_NAME STREQUAL "Linux")
+  if(A8_CHECK_ENTRIES STREQUAL "ON" AND A8_SOURCES AND A8_PLATFORM MATCHES "^(linux|musl)$"
+     AND CMAKE_SYSTEM_NAME STREQUAL "Linux")
     # No entry may call back into the glue (docs/spec.md, "Where an allocator may get its memory"):
     # the objects of SOURCES are read before every link; the glue's own objects are left out.
     alloc8_generator_command(gen)
@@ -386,7 +387,7 @@ function(alloc8_add_interposer target)
     string(REPLACE "." "[.]" glue_dir "/alloc8/${target}/${A8_PLATFORM}/") # target names: [A-Za-z0-9_.+-]
     string(REPLACE "+" "[+]" glue_dir "${glue_dir}")
     add_custom_command(TARGET ${target} PRE_LINK
-      COMMAND ${gen} "${spec}" --platform linux ${objdump}
+      COMMAND ${gen} "${spec}" --platform ${A8_PLATFORM} ${objdump}
               --check-entries "$<FILTER:$<TARGET_OBJECTS:${target}>,EXCLUDE,${glue_dir}>"
       COMMENT "alloc8: checking that the entries of ${target} never call back into the glue (CHECK_ENTRIES)"
       COMMAND_EXPAND_LISTS VERBATIM)

@@ -148,13 +148,15 @@ def _run(args):
 
 def _check_entries(spec, args):
     """--check-entries: one line per call path from an entry back into the glue; exit 2 if any."""
-    if args.platform not in ("linux", "all"):
-        raise UsageError(f"--check-entries checks the Linux glue; --platform {args.platform} has no such check")
+    if args.platform not in ("linux", "musl", "all"):
+        raise UsageError(f"--check-entries checks the Linux glue (glibc or musl); --platform {args.platform} "
+                         "has no such check")
     if not spec.glue:
         raise UsageError(f"{spec.file_name} has no 'entry' (it describes only a heap): there are no entries to check")
-    platforms.selected(spec, "linux")  # the spec must list linux
+    platform = "linux" if args.platform == "all" else args.platform
+    platforms.selected(spec, platform)  # the spec must list it
     from . import entrycheck  # only here: reading object files is this option's alone
-    result = entrycheck.check(spec, args.check_entries, args.objdump)
+    result = entrycheck.check(spec, args.check_entries, args.objdump, platform)
     for line in result.notes + result.findings:
         _say(sys.stderr, printable(line))
     if result.findings:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from . import exports
 from .errors import UsageError, printable
+from .platforms import PLATFORMS
 
 # libc functions that allocate with malloc, calloc or realloc, so that in interpose mode a call to
 # one of them from an entry comes back into the allocator. name -> why (shown in the message).
@@ -81,20 +82,51 @@ ALLOCATING_LIBC = {
     "thrd_create": "calls pthread_create, which allocates the new thread's TLS vector with malloc",
 }
 
+# The same for musl 1.2.3 (docs/platforms.md, "musl"): the public functions that allocate with the
+# malloc a program replaced. musl's stdio never allocates to print (stdout and stderr have static
+# buffers, a stream from fopen gets its buffer with its FILE); qsort does not allocate; the dynamic
+# linker, dlerror and pthread_create use musl's own allocator or mmap; there is no backtrace.
+ALLOCATING_MUSL = {
+    "strdup": "copies the string into a block from malloc",
+    "strndup": "copies the string into a block from malloc",
+    "wcsdup": "copies the string into a block from malloc",
+    "asprintf": "formats into a block from malloc",
+    "vasprintf": "formats into a block from malloc",
+    "getline": "grows its line buffer with realloc",
+    "getdelim": "grows its line buffer with realloc",
+    "open_memstream": "allocates its FILE and buffer with malloc",
+    "open_wmemstream": "allocates its FILE and buffer with malloc",
+    "fmemopen": "allocates its FILE with malloc",
+    "fopen": "allocates the FILE and its buffer with malloc",
+    "fopen64": "allocates the FILE and its buffer with malloc",
+    "fdopen": "allocates the FILE and its buffer with malloc",
+    "freopen": "opens the new file with fopen, which allocates with malloc",
+    "tmpfile": "allocates the FILE and its buffer with malloc",
+    "tmpfile64": "allocates the FILE and its buffer with malloc",
+    "popen": "allocates the FILE and its buffer with malloc",
+    "realpath": "returns a block from strdup when its buffer argument is NULL",
+    "reallocarray": "calls realloc",
+}
+ALLOCATING = {"linux": ALLOCATING_LIBC, "musl": ALLOCATING_MUSL}
+
 # What to do instead, by the kind of callee.
-_GET_MEMORY = ('Get memory from mmap, from glibc\'s malloc through dlsym(RTLD_NEXT, "malloc"), '
-               "or from a bootstrap area set up in entry.init.")
+_GET_MEMORY = {"linux": 'Get memory from mmap, from glibc\'s malloc through dlsym(RTLD_NEXT, "malloc"), '
+                        "or from a bootstrap area set up in entry.init.",
+               "musl": "Get memory from mmap, or from a bootstrap area set up in entry.init."}
 _STDIO = "Format with snprintf into a buffer on the stack and write(2) it."
 _CONSEQUENCE = "so the call comes back into the allocator (a deadlock under its lock, or endless recursion)"
 
 _CLONE_SUFFIX = re.compile(r"(\.(cold|part|constprop|isra|lto_priv|localalias|llvm)(\.[0-9]+)?)+$")
 
 
-def glue_exports(spec):
-    """The names the Linux glue defines for `spec` (templates/linux/malloc.c.j2 and friends):
-    a call to one of them from an entry reaches the glue, which calls the entries again."""
+def glue_exports(spec, platform="linux"):
+    """The names the glue for `platform` (linux: glibc, or musl) defines for `spec`
+    (templates/linux/malloc.c.j2, templates/musl/malloc.c.j2 and friends): a call to one of them
+    from an entry reaches the glue, which calls the entries again."""
     if not spec.interposes:
         names = set(exports.exported_c_names("prefixed", spec.prefix))
+    elif platform == "musl":
+        names = set(exports.MUSL_MALLOC_API)
     else:
         names = (set(exports.MALLOC_API) | set(exports.GLIBC_EXTRAS)) - set(spec.kept)
         if spec.glibc_serves:  # glibc's own extras are left in place
@@ -105,19 +137,19 @@ def glue_exports(spec):
     if spec.threads:  # in every mode: the pthread_create wrapper allocates its start block from the allocator
         names.update(exports.THREAD_WRAPPERS)
     if spec.has("lock"):  # fork handlers registered first (docs/threads.md, "Fork")
-        names.add("__register_atfork")
+        names.add(PLATFORMS[platform].atfork)
     return names
 
 
-def forbidden_callees(spec):
+def forbidden_callees(spec, platform="linux"):
     """name -> (why a call to it comes back into the allocator, what to do instead)."""
     found = {}
     if spec.interposes:
-        for name, why in ALLOCATING_LIBC.items():
-            instead = _STDIO if why.startswith("writes to a stdio stream") else _GET_MEMORY
+        for name, why in ALLOCATING[platform].items():
+            instead = _STDIO if why.startswith("writes to a stdio stream") else _GET_MEMORY[platform]
             found[name] = (f"{name} {why}, which is the glue's", instead)
-    for name in glue_exports(spec):
-        found[name] = (f"the glue exports {name}", _GET_MEMORY)
+    for name in glue_exports(spec, platform):
+        found[name] = (f"the glue exports {name}", _GET_MEMORY[platform])
     return found
 
 
@@ -390,8 +422,9 @@ def run_objdump(objdump, paths):
     return out, unreadable
 
 
-def check(spec, paths, objdump="objdump"):
-    """Check the entries of `spec` against the object files `paths`; returns a Result."""
+def check(spec, paths, objdump="objdump", platform="linux"):
+    """Check the entries of `spec` in the glue for `platform` (linux or musl) against the object
+    files `paths`; returns a Result."""
     for p in paths:
         if not os.path.isfile(p):
             raise UsageError(f"--check-entries: cannot read {p}: no such file")
@@ -418,8 +451,8 @@ def check(spec, paths, objdump="objdump"):
         notes.append(f"alloc8: note: {tool} could not read {_some(unreadable)}: calls made there were not "
                      "checked for calls back into the glue")
     graph = CallGraph(objects)
-    bad = forbidden_callees(spec)
-    glue = glue_exports(spec)
+    bad = forbidden_callees(spec, platform)
+    glue = glue_exports(spec, platform)
 
     def stop(name, defined_here):
         if name not in bad:

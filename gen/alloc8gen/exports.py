@@ -7,6 +7,11 @@ MALLOC_API = (
     "valloc", "pvalloc", "malloc_usable_size", "free_sized", "free_aligned_sized",
 )
 
+# The names musl lets a program replace (its dynamic list), which the musl glue defines in
+# interpose mode (templates/musl/malloc.c.j2; docs/platforms.md, "musl").
+MUSL_MALLOC_API = ("malloc", "free", "calloc", "realloc", "aligned_alloc", "posix_memalign", "memalign",
+                   "malloc_usable_size")
+
 # glibc extras replaced in interpose mode so that nothing reaches glibc's allocator.
 GLIBC_EXTRAS = ("cfree", "mallopt", "mallinfo", "mallinfo2", "malloc_trim", "malloc_stats", "malloc_info")
 

@@ -11,6 +11,8 @@ directory, several ways, and runs the generator's command line on the objects:
                  (per mode, for the glibc passthrough binding, with C++ and thread hooks)
   Limits         LTO objects and a missing objdump give one note and do not fail
   Aarch64        the same findings from aarch64 objects (objdump's output of another architecture)
+  Musl           --platform musl: objects built with musl-gcc, musl's own list of allocating libc
+                 functions (no stdio output, no __libc_* names), and the musl glue's exports
 """
 
 import os
@@ -64,10 +66,10 @@ def compile_c(cc, source, out_dir, flags=(), includes=()):
     return obj
 
 
-def check_entries(spec, objects, *extra):
+def check_entries(spec, objects, *extra, platform="linux"):
     """Run the CLI: (exit status, stdout, stderr lines)."""
     env = dict(os.environ, PYTHONPATH=GEN, PYTHONDONTWRITEBYTECODE="1")
-    proc = subprocess.run([sys.executable, "-m", "alloc8gen", spec, "--platform", "linux", *extra,
+    proc = subprocess.run([sys.executable, "-m", "alloc8gen", spec, "--platform", platform, *extra,
                            "--check-entries", *objects],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     return proc.returncode, proc.stdout, proc.stderr.splitlines()
@@ -198,16 +200,16 @@ class Exports(Case):
     )
     SYMBOL = re.compile(r"^[0-9a-f]+ g.{6} (\S+)\s+[0-9a-f]+\s+(.*)$")
 
-    def exported(self, spec_path):
-        out = self.subdir(os.path.basename(spec_path))
+    def exported(self, spec_path, platform="linux", cc="gcc"):
+        out = self.subdir(platform + "-" + os.path.basename(spec_path))
         env = dict(os.environ, PYTHONPATH=GEN, PYTHONDONTWRITEBYTECODE="1")
-        subprocess.run([sys.executable, "-m", "alloc8gen", spec_path, "--platform", "linux", "--out", out],
+        subprocess.run([sys.executable, "-m", "alloc8gen", spec_path, "--platform", platform, "--out", out],
                        env=env, check=True)
-        glue = os.path.join(out, "linux")
+        glue = os.path.join(out, platform)
         names = set()
         for source in sorted(os.listdir(glue)):
             if source.endswith(".c"):
-                obj = compile_c("gcc", os.path.join(glue, source), glue, ["-O1", "-fvisibility=hidden"], [glue])
+                obj = compile_c(cc, os.path.join(glue, source), glue, ["-O1", "-fvisibility=hidden"], [glue])
                 table = subprocess.run([tool("objdump"), "-t", obj], stdout=subprocess.PIPE, text=True,
                                        check=True).stdout
                 for line in table.splitlines():
@@ -239,6 +241,68 @@ class Exports(Case):
                     self.assertEqual(set(forbidden), listed)
                     self.assertNotIn("malloc", forbidden)
                     self.assertIn(spec.prefix + "malloc", forbidden)
+
+
+class Musl(Exports):
+    """--platform musl (alloc8_add_interposer ... PLATFORM musl): musl's own list of the libc
+    functions that allocate through a replaced malloc, and the musl glue's exports."""
+
+    def test_wrong_allocator_refused(self):
+        """check_entries_bad.c built with musl-gcc: strdup is refused as on glibc; __libc_malloc and
+        __libc_memalign are musl's own hidden functions, not the glue's, so they are not."""
+        obj = compile_c("musl-gcc", BAD_SOURCE, self.subdir("musl"), ["-O2"])
+        rc, out, err = check_entries(BAD_SPEC, [obj], platform="musl")
+        self.assert_refused(rc, out, err, (("free", "ce_free", "strdup", "ce_free -> strdup"),),
+                            "check_entries_bad.c.o")
+        self.assertTrue(err[0].endswith("Get memory from mmap, or from a bootstrap area set up in entry.init."),
+                        err[0])
+        rc, out, err = check_entries(BAD_SPEC, [obj])  # the same objects against the glibc glue
+        self.assert_refused(rc, out, err, BAD_FINDINGS, "check_entries_bad.c.o")
+
+    def test_stdio_output_allowed_on_musl(self):
+        """printf, puts and qsort allocate nothing on musl (on glibc they may); fopen does on both."""
+        source = os.path.join(self.tmp, "stdio_entries.c")
+        with open(source, "w", encoding="utf-8") as f:
+            f.write("#include <stdio.h>\n#include <stdlib.h>\n#include <sys/mman.h>\n"
+                    "static int cmp(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }\n"
+                    "void *st_malloc(size_t size) {\n    int v[3] = {3, 1, 2};\n    qsort(v, 3, sizeof v[0], cmp);\n"
+                    "    printf(\"malloc(%zu)\\n\", size);\n    puts(\"mapped\");\n"
+                    "    void *p = mmap(0, size + 16, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);\n"
+                    "    return p == MAP_FAILED ? NULL : p;\n}\n"
+                    "void st_free(void *ptr) { (void)ptr; }\nsize_t st_usable_size(void *ptr) { (void)ptr; return 0; }\n"
+                    "void *st_memalign(size_t alignment, size_t size) {\n"
+                    "    FILE *log = fopen(\"/dev/null\", \"w\");\n    if (log) fclose(log);\n"
+                    "    return st_malloc(alignment + size);\n}\n")
+        obj = compile_c("musl-gcc", source, self.subdir("stdio"), ["-O2"])
+        spec = write_spec(self.tmp, "stdio.yaml", "name: st\nplatforms: [linux, musl]\nentry:\n  malloc: st_malloc\n"
+                          "  free: st_free\n  usable_size: st_usable_size\n  aligned: st_memalign\n")
+        rc, out, err = check_entries(spec, [obj], platform="musl")
+        self.assert_refused(rc, out, err, (("aligned", "st_memalign", "fopen", "st_memalign -> fopen"),),
+                            "stdio_entries.c.o")
+        rc, out, err = check_entries(spec, [obj])
+        self.assertEqual(rc, 2)
+        self.assertTrue(any("calls printf" in line for line in err), "\n".join(err))
+        self.assertTrue(any("calls qsort" in line for line in err), "\n".join(err))
+
+    def test_forbidden_names_are_the_exports(self):
+        """The musl glue, compiled with musl-gcc: what it exports is what the check forbids."""
+        specs = (os.path.join(REPO, "spec", "allocator.yaml"),                    # interpose, C++, threads, lock
+                 os.path.join(REPO, "tests", "specs", "build", "prefixed.yaml"))  # prefixed mode
+        for spec_path in specs:
+            with self.subTest(spec=os.path.basename(spec_path)):
+                spec = load_spec(spec_path)
+                exported = self.exported(spec_path, "musl", "musl-gcc")
+                listed = entrycheck.glue_exports(spec, "musl")
+                forbidden = entrycheck.forbidden_callees(spec, "musl")
+                kit = {"alloc8_thread_hook_counts", "alloc8_thread_created_flag"}
+                self.assertEqual(exported - set(forbidden) - kit, set())
+                ilp32 = {op.mangled("j") for op in exports.CXX_OPERATORS}
+                self.assertEqual(listed - exported - ilp32, set())
+                for name in ("__libc_malloc", "valloc", "mallopt", "__register_atfork", "printf"):
+                    self.assertNotIn(name, forbidden)
+                if spec.mode == "interpose":
+                    self.assertIn("pthread_atfork", forbidden)
+                    self.assertIn("strdup", forbidden)
 
 
 class Limits(Case):
