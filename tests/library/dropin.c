@@ -4,7 +4,8 @@
  * tiny_alloc.c (tests/kit), registers its own fork handlers (as such libraries do: the glue
  * leaves fork to them), and counts the calls it served, which the tests read (dropin_served). A spec with `library:
  * libdropin.so` binds these functions, the library's own. Built with DROPIN_NO_ALIGNED it has no aligned_alloc, and a
- * spec that binds one finds glibc's. */
+ * spec that binds one finds glibc's. Built with DROPIN_IFUNC its calloc is an IFUNC (a symbol whose value is a
+ * resolver that returns the function, as glibc's string functions are): the glue must call what the resolver picks. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -44,7 +45,11 @@ DROPIN_EXPORT void free(void *ptr) {
         tiny_free(ptr);
 }
 
+#ifdef DROPIN_IFUNC
+static void *dropin_calloc(size_t count, size_t size) {
+#else
 DROPIN_EXPORT void *calloc(size_t count, size_t size) {
+#endif
     if (size != 0 && count > SIZE_MAX / size) {
         errno = ENOMEM;
         return NULL;
@@ -54,6 +59,13 @@ DROPIN_EXPORT void *calloc(size_t count, size_t size) {
         memset(ptr, 0, count * size);
     return ptr;
 }
+#ifdef DROPIN_IFUNC
+typedef void *dropin_calloc_fn(size_t, size_t);
+static dropin_calloc_fn *dropin_resolve_calloc(void) {
+    return dropin_calloc;
+}
+DROPIN_EXPORT void *calloc(size_t count, size_t size) __attribute__((ifunc("dropin_resolve_calloc")));
+#endif
 
 DROPIN_EXPORT void *realloc(void *ptr, size_t size) {
     if (ptr == NULL)
