@@ -5,6 +5,7 @@
 # handler) must show inits == cleanups, for a main thread that returns from main and for one that
 # calls pthread_exit (then the last thread's exit ends the process).
 # Usage: thread_exit_cleanup.sh <liballoc8demo.so> <thread_hooks binary>
+# (an empty library for a -static thread_hooks linked with the archive: nothing is preloaded)
 set -euo pipefail
 lib=$1 bin=$2
 work=$(mktemp -d)

@@ -20,7 +20,9 @@
  *           main thread was attached at load; SIGEV_THREAD callback threads get no hook at all,
  *           which shows that calls into the allocator make no per-thread check
  *   keydtor  threads started by libc's own pthread_create whose first call into the allocator is
- *           in a key destructor: init then, and still exactly one cleanup each */
+ *           in a key destructor: init then, and still exactly one cleanup each
+ * Built with ALLOC8_TEST_STATIC, it is a -static program linked with the demo allocator's archive
+ * (musl): the same cases, no LD_PRELOAD. */
 #define _GNU_SOURCE
 #include "demo_stats.h"
 #include "check.h"
@@ -410,6 +412,7 @@ static void case_absent(void) {
 enum { KEYDTOR_THREADS = 10 };
 static pthread_key_t keydtor_key;
 static atomic_int keydtor_hooked; /* destructors that saw the thread initialised by that call */
+static atomic_int keydtor_bare;   /* start routines that ran with no init (libc's own route) */
 
 static void keydtor_destructor(void *value) {
     (void)value;
@@ -421,14 +424,27 @@ static void keydtor_destructor(void *value) {
 }
 
 static void *keydtor_body(void *arg) {
+    if (me().inits == 0)
+        atomic_fetch_add(&keydtor_bare, 1);
     pthread_setspecific(keydtor_key, arg); /* no allocation: keys below 32 use the thread's own slots */
     return NULL;
 }
 
+typedef int create_fn(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+#ifdef ALLOC8_TEST_STATIC
+/* a -static link with the archive's --wrap=pthread_create: libc's own function is __real_ */
+create_fn __real_pthread_create;
+#endif
+
 static void case_keydtor(void) {
-    typedef int create_fn(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+#ifdef ALLOC8_TEST_STATIC
+    void *fn = NULL;
+    create_fn *real = __real_pthread_create;
+    memcpy(&fn, &real, sizeof real);
+#else
     void *libc = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
     void *fn = libc != NULL ? dlsym(libc, "pthread_create") : NULL;
+#endif
     CHECK(fn != NULL, "libc's own pthread_create found\n");
     if (fn == NULL)
         return;
@@ -442,6 +458,9 @@ static void case_keydtor(void) {
               "thread %d started by libc's pthread_create and joined\n", i);
     }
     struct alloc8_demo_stats after = snap();
+    CHECK(atomic_load(&keydtor_bare) == KEYDTOR_THREADS,
+          "each thread's start routine ran with no init: libc's route, not the wrapper (%d of %d)\n",
+          atomic_load(&keydtor_bare), KEYDTOR_THREADS);
     CHECK(atomic_load(&keydtor_hooked) == KEYDTOR_THREADS,
           "each thread got init before its first allocation, in a key destructor (%d of %d)\n",
           atomic_load(&keydtor_hooked), KEYDTOR_THREADS);

@@ -11,10 +11,14 @@
 #ifndef ALLOC8_TEST_CHECK_H
 #define ALLOC8_TEST_CHECK_H
 
-#ifdef __cplusplus
+#if defined(__cplusplus) && !defined(ALLOC8_TEST_NO_CXX_LIBRARY)
 #include <atomic>
 #include <cstdio>
 static std::atomic<int> check_failures{0}, check_count{0};
+#elif defined(__cplusplus)
+/* C++ with no C++ standard library (tests/musl/cxx_program.cpp): checks from one thread only */
+#include <stdio.h>
+static int check_failures, check_count;
 #else
 #include <stdio.h>
 static _Atomic int check_failures, check_count;

@@ -7,6 +7,8 @@
  * Linux, a program under LD_PRELOAD of liballoc8demo.so: programs take `--alloc8` to REQUIRE the
  * counters (proof that the interposer served them); without it, alloc8-only checks are skipped so
  * the semantic checks can also be run against plain glibc. alloc8_test_begin, alloc8_test_snapshot.
+ * With ALLOC8_TEST_STATIC (a -static program linked with the demo allocator's archive), the
+ * functions are the linked-in ones.
  *
  * Windows: read through the module that exports them (the interposer DLL, or the program itself in
  * the link-time mode). counters_from, snap, me. */
@@ -59,12 +61,25 @@ static inline struct alloc8_demo_thread me(void) {
 
 typedef void (*alloc8_stats_fn)(struct alloc8_demo_stats *);
 
+#ifdef ALLOC8_TEST_STATIC
+/* A program linked with -static against the demo allocator's archive: there is no dynamic symbol
+ * table to search (musl's dlsym fails in a static program), and the functions are linked in. */
+static inline void alloc8_test_lookup(const char *name, void *fn, size_t size) {
+    void (*found)(void) = NULL;
+    if (strcmp(name, "alloc8_demo_stats_get") == 0)
+        found = (void (*)(void))alloc8_demo_stats_get;
+    else if (strcmp(name, "alloc8_demo_thread_get") == 0)
+        found = (void (*)(void))alloc8_demo_thread_get;
+    memcpy(fn, &found, size);
+}
+#else
 /* Look up a function of the demo allocator and store it in *fn (NULL when it is not loaded);
  * memcpy turns the object pointer into a function pointer without a cast warning. */
 static inline void alloc8_test_lookup(const char *name, void *fn, size_t size) {
     void *sym = dlsym(RTLD_DEFAULT, name);
     memcpy(fn, &sym, size);
 }
+#endif
 
 /* The counters function, or NULL when the demo allocator is not loaded. */
 static inline alloc8_stats_fn alloc8_test_stats_fn(void) {
