@@ -397,10 +397,15 @@ function(alloc8_add_interposer target)
     # -z nodelete: an allocator must never be unloaded while its blocks are alive.
     target_link_options(${target} PRIVATE "LINKER:-z,defs" "LINKER:-z,nodelete")
   endif()
-  if(CMAKE_SYSTEM_NAME STREQUAL "Linux" AND A8_PLATFORM STREQUAL "linux" AND NOT A8_STATIC
-     AND NOT A8_CHECK_ENTRIES STREQUAL "OFF")
-    # the library's own references to the malloc family and glibc's __libc_* names go to the glue's
-    # run-time checks (docs/spec.md, "Where an allocator may get its memory")
+  if(A8_PLATFORM STREQUAL "musl" AND NOT A8_STATIC)
+    # musl-gcc's specs replace gcc's link line and drop --eh-frame-hdr, without which the unwinder
+    # (the run-time check below, C++ exceptions) cannot find this library's unwind tables
+    target_link_options(${target} PRIVATE "LINKER:--eh-frame-hdr")
+  endif()
+  if(CMAKE_SYSTEM_NAME STREQUAL "Linux" AND NOT A8_STATIC AND NOT A8_CHECK_ENTRIES STREQUAL "OFF")
+    # the library's own references to the malloc family (and glibc's __libc_* names) go to the
+    # glue's run-time checks (docs/spec.md, "Where an allocator may get its memory"); self_wraps is
+    # empty for a platform without them
     string(REPLACE "," ";" self_wrapped "${a8_self_wraps}")
     foreach(name IN LISTS self_wrapped)
       target_link_options(${target} PRIVATE "LINKER:--wrap=${name}")

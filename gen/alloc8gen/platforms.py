@@ -3,6 +3,7 @@
 
 from dataclasses import dataclass
 
+from . import exports
 from .errors import UsageError
 
 
@@ -45,6 +46,13 @@ class Platform:
     # ELF: the glue checks the allocator's own calls into it at run time (alloc8_add_interposer links
     # with --wrap=<name> for the names describe() lists as self_wraps)
     self_checks: bool = False
+    # ELF: the malloc family's names the glue defines in interpose mode
+    malloc_api: tuple = exports.MALLOC_API
+    # ELF: the glue defines glibc's __libc_* names (aliases of the family)
+    libc_aliases: bool = False
+    # ELF: the glue gives gcc's unwinder (used by the run-time check) the _dl_find_object that a gcc
+    # built for glibc 2.35+ calls and this libc does not have
+    find_object: bool = False
 
 
 PLATFORMS = {p.name: p for p in (
@@ -59,6 +67,7 @@ PLATFORMS = {p.name: p for p in (
         cxa_thread_atexit=True,
         atfork="__register_atfork",
         self_checks=True,
+        libc_aliases=True,
     ),
     Platform(
         # musl-based Linux (Alpine, static musl links; docs/platforms.md, "musl"): the eight
@@ -69,6 +78,9 @@ PLATFORMS = {p.name: p for p in (
         libc="musl",
         threads_template="linux/threads.c.j2",
         atfork="pthread_atfork",  # musl has no __register_atfork
+        self_checks=True,
+        malloc_api=exports.MUSL_MALLOC_API,
+        find_object=True,
     ),
     Platform(
         "macos",
@@ -152,9 +164,19 @@ def describe(spec, platform="linux"):
 
 def self_wraps(spec, platform="linux"):
     """The names whose references from the library's own objects go to the glue's run-time checks."""
-    if not PLATFORMS[platform].self_checks:
-        return []
-    return spec.self_checked + [a for a, _ in spec.libc_aliases]
+    return self_checked(spec, platform) + self_aliases(spec, platform)
+
+
+def self_checked(spec, platform):
+    """The malloc family's names among self_wraps: a call is stopped when an entry is on the stack."""
+    p = PLATFORMS[platform]
+    return [name for name in spec.self_checked if name in p.malloc_api] if p.self_checks else []
+
+
+def self_aliases(spec, platform):
+    """glibc's __libc_* names among self_wraps: a call is always stopped."""
+    p = PLATFORMS[platform]
+    return [alias for alias, _ in spec.libc_aliases] if p.self_checks and p.libc_aliases else []
 
 
 def static_wraps(spec, platform="linux"):

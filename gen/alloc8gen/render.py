@@ -70,6 +70,9 @@ def render(spec, platform):
         "platform": platform,
         # the platform's facts (platforms.Platform): shared templates test these, not the name
         "target": platforms.PLATFORMS[platform],
+        # the run-time check of the allocator's own calls (linux/self_call.c.j2)
+        "self_checked": platforms.self_checked(spec, platform),
+        "self_aliases": platforms.self_aliases(spec, platform),
         "version": __version__,
         "libc_alias_signatures": exports.LIBC_ALIAS_SIGNATURES,
         "malloc_api_signatures": exports.MALLOC_API_SIGNATURES,

@@ -10,10 +10,14 @@
 #include "threadstart_glue.h"
 
 #include <dlfcn.h>
+#include <link.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
+#include <unwind.h>
 
 ALLOC8_COLD ALLOC8_HIDDEN void *alloc8_glue_enomem(void) {
     errno = ENOMEM;
@@ -179,6 +183,163 @@ ALLOC8_EXPORT int ALLOC8_PTHREAD_ATFORK(void (*prepare)(void), void (*parent)(vo
 __attribute__((constructor)) static void alloc8_register_fork_handlers(void) {
     pthread_once(&alloc8_fork_once, alloc8_fork_register);
 }
+
+#if !ALLOC8_STATIC
+/* ---- the allocator's own calls into the glue ----------------------------------------------------
+   alloc8_add_interposer links the library with --wrap=<name> for the malloc family (alloc8-gen
+   --describe: self_wraps): the references to them from the library's own objects (the
+   allocator's) land in the __wrap_<name> functions below, while every other module
+   still calls the definitions above. So the program's calls cost nothing more. A call from an
+   entry comes back into the allocator, under its own lock: a deadlock, or an endless recursion.
+   The __wrap_ functions stop it with a message instead (docs/spec.md, "Where an allocator may get
+   its memory"):
+   - the malloc family: when an entry other than init is on the thread's stack (the unwinder gives
+     each frame's function; entry.init, the thread hooks and the allocator's own API may allocate). */
+ALLOC8_COLD ALLOC8_HIDDEN __attribute__((noreturn)) void alloc8_glue_self_call(const char *name, const void *caller,
+                                                                               const char *entry) {
+    Dl_info info;
+    char from[512], line[1024];
+    memset(&info, 0, sizeof info);
+    if (dladdr(caller, &info) != 0 && info.dli_sname != NULL) /* only exported functions have a name here */
+        snprintf(from, sizeof from, "%s", info.dli_sname);
+    else if (info.dli_fname != NULL)
+        snprintf(from, sizeof from, "the allocator (at %s+0x%lx: addr2line -f -e %s 0x%lx names the function)",
+                 info.dli_fname, (unsigned long)((uintptr_t)caller - (uintptr_t)info.dli_fbase), info.dli_fname,
+                 (unsigned long)((uintptr_t)caller - (uintptr_t)info.dli_fbase));
+    else
+        snprintf(from, sizeof from, "the allocator");
+    int length = snprintf(line, sizeof line,
+                          "alloc8: %s calls %s (from %s), which is this interposer's own: the call comes back "
+                          "into the allocator (a deadlock under its lock, or an endless recursion). Get memory "
+                          "from mmap, from musl's malloc through dlsym(RTLD_NEXT, \"malloc\"), or from "
+                          "a bootstrap area set up in entry.init.\n",
+                          entry, name, from);
+    if (length > 0)
+        (void)!write(2, line, (size_t)length < sizeof line ? (size_t)length : sizeof line - 1);
+    abort();
+}
+
+/* gcc's unwinder (libgcc_eh, linked into this library for _Unwind_Backtrace) finds the unwind
+   tables of an address with glibc's _dl_find_object when gcc was built for glibc 2.35 or later, as
+   Debian's is, and musl has no such function: this library gives the unwinder its own, on
+   dl_iterate_phdr, which allocates nothing. The struct is glibc's layout (<bits/dl_find_object.h>,
+   x86_64 and aarch64), of which the unwinder reads dlfo_eh_frame. An unwinder built for musl
+   (Alpine's gcc) never calls it. */
+struct alloc8_dl_find_object {
+    unsigned long long flags;
+    void *map_start, *map_end;
+    void *link_map;
+    void *eh_frame;
+    unsigned long long reserved[7];
+};
+
+struct alloc8_find_object_search {
+    uintptr_t pc;
+    struct alloc8_dl_find_object *result;
+};
+
+static int alloc8_find_object_in(struct dl_phdr_info *info, size_t size, void *data) {
+    (void)size;
+    struct alloc8_find_object_search *search = data;
+    const ElfW(Phdr) *text = NULL, *eh_frame = NULL;
+    for (ElfW(Half) i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *segment = &info->dlpi_phdr[i];
+        uintptr_t start = info->dlpi_addr + segment->p_vaddr;
+        if (segment->p_type == PT_LOAD && search->pc - start < segment->p_memsz)
+            text = segment;
+        else if (segment->p_type == PT_GNU_EH_FRAME)
+            eh_frame = segment;
+    }
+    if (text == NULL)
+        return 0; /* not this object: go on */
+    memset(search->result, 0, sizeof *search->result);
+    search->result->map_start = (void *)(info->dlpi_addr + text->p_vaddr);
+    search->result->map_end = (void *)(info->dlpi_addr + text->p_vaddr + text->p_memsz);
+    search->result->eh_frame = eh_frame != NULL ? (void *)(info->dlpi_addr + eh_frame->p_vaddr) : NULL;
+    return 1;
+}
+
+static int alloc8_find_object(uintptr_t pc, struct alloc8_dl_find_object *result) {
+    struct alloc8_find_object_search search = {pc, result};
+    return dl_iterate_phdr(alloc8_find_object_in, &search) != 0 ? 0 : -1;
+}
+
+ALLOC8_HIDDEN int _dl_find_object(void *pc, struct alloc8_dl_find_object *result);
+ALLOC8_HIDDEN int _dl_find_object(void *pc, struct alloc8_dl_find_object *result) {
+    return alloc8_find_object((uintptr_t)pc, result);
+}
+
+struct alloc8_entry_search {
+    const char *entry;
+};
+
+static _Unwind_Reason_Code alloc8_find_entry_frame(struct _Unwind_Context *context, void *data) {
+    struct alloc8_entry_search *search = data;
+    uintptr_t start = (uintptr_t)_Unwind_GetRegionStart(context);
+    if (start == (uintptr_t)&xxmalloc)
+        search->entry = "entry.malloc (xxmalloc)";
+    if (start == (uintptr_t)&xxfree)
+        search->entry = "entry.free (xxfree)";
+    if (start == (uintptr_t)&xxmalloc_usable_size)
+        search->entry = "entry.usable_size (xxmalloc_usable_size)";
+    if (start == (uintptr_t)&xxmemalign)
+        search->entry = "entry.aligned (xxmemalign)";
+    if (start == (uintptr_t)&xxmalloc_lock)
+        search->entry = "entry.lock (xxmalloc_lock)";
+    if (start == (uintptr_t)&xxmalloc_unlock)
+        search->entry = "entry.unlock (xxmalloc_unlock)";
+    if (start == (uintptr_t)&xxmalloc_owns)
+        search->entry = "entry.owns (xxmalloc_owns)";
+    return search->entry != NULL ? _URC_END_OF_STACK : _URC_NO_REASON;
+}
+
+/* Stops the program when an entry is on the stack; the unwinder allocates nothing. */
+static void alloc8_glue_check_self_call(const char *name, const void *caller) {
+    /* The unwinder needs this library's index of its unwind tables (.eh_frame_hdr), which a link
+       by musl-gcc leaves out unless given --eh-frame-hdr (alloc8_add_interposer gives it). Without
+       it the unwinder would abort: nothing is checked. */
+    struct alloc8_dl_find_object self;
+    if (alloc8_find_object((uintptr_t)&alloc8_glue_check_self_call, &self) != 0 || self.eh_frame == NULL)
+        return;
+    struct alloc8_entry_search search = {NULL};
+    _Unwind_Backtrace(alloc8_find_entry_frame, &search);
+    if (search.entry != NULL)
+        alloc8_glue_self_call(name, caller, search.entry);
+}
+
+ALLOC8_HIDDEN void *__wrap_malloc(size_t size) {
+    alloc8_glue_check_self_call("malloc", __builtin_return_address(0));
+    return malloc(size);
+}
+ALLOC8_HIDDEN void __wrap_free(void *ptr) {
+    alloc8_glue_check_self_call("free", __builtin_return_address(0));
+    free(ptr);
+}
+ALLOC8_HIDDEN void *__wrap_calloc(size_t count, size_t size) {
+    alloc8_glue_check_self_call("calloc", __builtin_return_address(0));
+    return calloc(count, size);
+}
+ALLOC8_HIDDEN void *__wrap_realloc(void *ptr, size_t size) {
+    alloc8_glue_check_self_call("realloc", __builtin_return_address(0));
+    return realloc(ptr, size);
+}
+ALLOC8_HIDDEN void *__wrap_memalign(size_t alignment, size_t size) {
+    alloc8_glue_check_self_call("memalign", __builtin_return_address(0));
+    return memalign(alignment, size);
+}
+ALLOC8_HIDDEN int __wrap_posix_memalign(void **memptr, size_t alignment, size_t size) {
+    alloc8_glue_check_self_call("posix_memalign", __builtin_return_address(0));
+    return posix_memalign(memptr, alignment, size);
+}
+ALLOC8_HIDDEN void *__wrap_aligned_alloc(size_t alignment, size_t size) {
+    alloc8_glue_check_self_call("aligned_alloc", __builtin_return_address(0));
+    return aligned_alloc(alignment, size);
+}
+ALLOC8_HIDDEN size_t __wrap_malloc_usable_size(void *ptr) {
+    alloc8_glue_check_self_call("malloc_usable_size", __builtin_return_address(0));
+    return malloc_usable_size(ptr);
+}
+#endif
 
 #if ALLOC8_CHECKED
 /* ---- the checked build (docs/spec.md, "Checked build") -------------------------------------------
