@@ -1,13 +1,16 @@
 # SPDX-License-Identifier: MIT
 """The generator's model, outputs and CLI behaviour (see docs/spec.md and `alloc8-gen --help`)."""
+import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import textwrap
 import unittest
 from pathlib import Path
 
-from support import REFERENCE_SPEC, run_cli, run_main
+from support import GEN, REFERENCE_SPEC, REPO, run_cli, run_main
 
 from alloc8gen import __version__, exports, render
 from alloc8gen.validate import load_spec
@@ -190,6 +193,25 @@ class Generator(unittest.TestCase):
                 real, here = run_cli(*args), run_main(*args)
                 self.assertEqual(real.returncode, status, real.stderr)
                 self.assertEqual((real.returncode, real.stdout, real.stderr), (here.returncode, here.stdout, here.stderr))
+
+    def test_python_without_dependencies(self):
+        """A Python that cannot import jinja2 and yaml (here: site-packages switched off with -S)
+        gets one line and exit status 4, never a traceback; bin/alloc8-gen then tries its next
+        interpreter, quietly, and generates as usual."""
+        bare = subprocess.run([sys.executable, "-S", "-m", "alloc8gen", "--help"], capture_output=True, text=True,
+                              env=dict(os.environ, PYTHONPATH=str(GEN)))
+        self.assertEqual(bare.returncode, 4, bare.stderr)
+        self.assertRegex(bare.stderr, r"^alloc8-gen: this Python \(.*\) cannot import (jinja2|yaml)\. On Debian")
+        self.assertNotIn("Traceback", bare.stderr)
+        self.assertEqual(len(bare.stderr.splitlines()), 1)
+        no_site = self.tmp / "python-without-site"
+        no_site.write_text(f"#!/bin/sh\nexec {sys.executable} -S \"$@\"\n")
+        no_site.chmod(0o755)
+        spec = self.write(MINIMAL)
+        wrapped = subprocess.run(["bash", str(REPO / "bin" / "alloc8-gen"), str(spec), "--out", str(self.tmp / "w")],
+                                 capture_output=True, text=True, env=dict(os.environ, ALLOC8_PYTHON=str(no_site)))
+        self.assertEqual((wrapped.returncode, wrapped.stderr), (0, ""))
+        self.assertTrue(any((self.tmp / "w").rglob("*_malloc.c")))
 
     def test_heap_outputs_and_heap_only_specs(self):
         spec = self.write(MINIMAL + "threads:\n  init: t_init\nheap:\n  name: jank_heap\n  cxx_header: true\n")
