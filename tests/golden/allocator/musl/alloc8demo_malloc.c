@@ -211,8 +211,8 @@ ALLOC8_COLD ALLOC8_HIDDEN __attribute__((noreturn)) void alloc8_glue_self_call(c
     int length = snprintf(line, sizeof line,
                           "alloc8: %s calls %s (from %s), which is this interposer's own: the call comes back "
                           "into the allocator (a deadlock under its lock, or an endless recursion). Get memory "
-                          "from mmap, from musl's malloc through dlsym(RTLD_NEXT, \"malloc\"), or from "
-                          "a bootstrap area set up in entry.init.\n",
+                          "from mmap, from musl's malloc through dlsym(RTLD_NEXT, \"malloc\"), or from a "
+                          "bootstrap area set up in entry.init.\n",
                           entry, name, from);
     if (length > 0)
         (void)!write(2, line, (size_t)length < sizeof line ? (size_t)length : sizeof line - 1);
