@@ -212,6 +212,7 @@ class Spec:
     threads: Threads = None
     heap: Heap = None
     library: str = None  # the shared library whose own functions the entries are (dlopen at the first call)
+    direct_calls: bool = False  # linux: the executable's PLT slots of pure forwards go to their targets
 
     def first_call(self, role):
         """spec.library: the pointer to the library's function bound to `role` (malloc or free)

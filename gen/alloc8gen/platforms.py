@@ -53,6 +53,9 @@ class Platform:
     # ELF: the glue gives gcc's unwinder (used by the run-time check) the _dl_find_object that a gcc
     # built for glibc 2.35+ calls and this libc does not have
     find_object: bool = False
+    # interpose mode with spec.direct_calls: (file suffix, template) of the code that points the
+    # executable's calls at what the glue's forwarding functions jump to (None: not supported)
+    direct_calls_file: tuple = None
 
 
 PLATFORMS = {p.name: p for p in (
@@ -60,6 +63,8 @@ PLATFORMS = {p.name: p for p in (
         "linux",
         # dlopen with RTLD_DEEPBIND (docs/spec.md): the libraries it loads use the interposer too
         interpose_files=(("_dlopen.c", "linux/dlopen.c.j2"),),
+        # it uses the re-pointing of references in <name>_dlopen.c
+        direct_calls_file=("_direct.c", "linux/direct_calls.c.j2"),
         malloc_per_mode=False,
         elf=True,
         libc="glibc",
@@ -105,7 +110,8 @@ NAMES = tuple(PLATFORMS)  # in the order messages list them
 # these names).
 GLUE_FILE_SUFFIXES = tuple(dict.fromkeys(
     ["glue", "malloc", "bootstrap", "cxx", "threads"]
-    + [suffix[1:].rsplit(".", 1)[0] for p in PLATFORMS.values() for suffix, _ in p.interpose_files]))
+    + [suffix[1:].rsplit(".", 1)[0] for p in PLATFORMS.values()
+       for suffix, _ in p.interpose_files + ((p.direct_calls_file,) if p.direct_calls_file else ())]))
 
 
 def outputs(spec, platform):
@@ -127,6 +133,9 @@ def _glue_files(spec, platform):
     files = [(f"{name}_glue.h", "common/glue.h.j2"), (f"{name}_malloc.c", malloc)]
     if spec.interposes:
         files += [(name + suffix, template) for suffix, template in platform.interpose_files]
+        if spec.direct_calls and platform.direct_calls_file:
+            suffix, template = platform.direct_calls_file
+            files.append((name + suffix, template))
     else:
         files.append((f"{name}.h", "common/prefixed.h.j2"))
     if spec.has("init"):

@@ -23,8 +23,9 @@ FALLBACKS = ("gc", "system", "allocator")
 EXHAUSTION = ("abort", "null")
 
 TOP_KEYS = ("name", "mode", "platforms", "prefix", "cxx", "entry", "guarantees", "bootstrap_size",
-            "threads", "heap", "library")
-GLUE_KEYS = ("mode", "prefix", "cxx", "guarantees", "bootstrap_size", "threads", "library")  # need 'entry'
+            "threads", "heap", "library", "direct_calls")
+GLUE_KEYS = ("mode", "prefix", "cxx", "guarantees", "bootstrap_size", "threads", "library",
+             "direct_calls")  # need 'entry'
 GUARANTEE_KEYS = ("alignment", "sets_errno", "free_preserves_errno", "free_accepts_null", "accepts_zero_size",
                   "alignment_by_size", "zeroed_from")
 THREAD_KEYS = ("init", "cleanup", "created_flag", "activation", "enabled", "lazy_init")
@@ -79,6 +80,7 @@ def _build(ck, root, digest):
                         "'platforms' and 'heap' (a heap-only spec)")
         entries, cxx = {}, False
     guarantees = _guarantees(ck, top["guarantees"]) if "guarantees" in top else Guarantees()
+    direct_calls = _direct_calls(ck, top["direct_calls"], mode, platforms) if "direct_calls" in top else False
     boot = (ck.integer(top["bootstrap_size"], "bootstrap_size", 4096, 1 << 24, multiple_of=16)
             if "bootstrap_size" in top else 65536)
     if "bootstrap_size" in top and "init" not in entries:
@@ -91,12 +93,25 @@ def _build(ck, root, digest):
     _derived_names_free(ck, top["name"], name, entries, threads)
     spec = Spec(path=ck.path, sha256=digest, name=name, mode=mode, platforms=platforms, prefix=prefix,
                 cxx=cxx, entries=entries, guarantees=guarantees, bootstrap_size=boot,
-                threads=threads, heap=heap, library=library)
+                threads=threads, heap=heap, library=library, direct_calls=direct_calls)
     if library and not spec.first_call("free"):
         # the glue calls this free only with a block: the library's free is not found before one exists
         spec = dataclasses.replace(spec, guarantees=dataclasses.replace(guarantees, free_accepts_null=False))
     _file_names(ck, spec, top["name"], top.get("heap"))
     return spec
+
+
+def _direct_calls(ck, node, mode, platforms):
+    """direct_calls: the executable's calls to pure forwards go to the allocator (templates/linux/
+    direct_calls.c.j2): only what an interposer on glibc replaces."""
+    value = ck.boolean(node, "direct_calls")
+    if value and mode != "interpose":
+        ck.fail(node, "'direct_calls: true' redirects the program's calls to malloc, but mode is 'prefixed'",
+                "'direct_calls: false' (or no 'direct_calls') with 'mode: prefixed'")
+    if value and "linux" not in platforms:
+        ck.fail(node, "'direct_calls: true' applies to the linux platform (glibc), which 'platforms' does not list",
+                "'linux' in 'platforms', or no 'direct_calls'")
+    return value
 
 
 def _platform_needs(ck, platforms_node, mode, entries):

@@ -188,9 +188,12 @@ static const char *alloc8_dlopen_path(const char *file, const void *caller_addre
     return path;
 }
 
-/* The names the objects of a deep-bound load are re-pointed to, with the interposer's definition
-   of each (NULL where this library does not define it, or where it is glibc's). */
-static const char *const alloc8_rebound_names[] = {
+/* ---- re-pointing an object's references to the glue's names ------------------------------------
+   Used for the objects of a deep-bound load (below), and for the executable's calls with
+   spec.direct_calls (dropin_direct.c). */
+
+/* The names, sorted (a binary search finds them); each caller pairs them with its targets. */
+ALLOC8_HIDDEN const char *const alloc8_rebound_names[ALLOC8_REBOUND_COUNT] = {
     "_ZdaPv",
     "_ZdaPvRKSt9nothrow_t",
     "_ZdaPvSt11align_val_t",
@@ -244,11 +247,11 @@ static const char *const alloc8_rebound_names[] = {
     "thrd_create",
     "valloc",
 };
-#define ALLOC8_REBOUND_COUNT (sizeof alloc8_rebound_names / sizeof alloc8_rebound_names[0])
 
 static const char alloc8_self_marker; /* an address inside this library */
 
-static void alloc8_own_definitions(void *targets[]) {
+/* This library's definition of each name (NULL where it defines none, or where it is glibc's). */
+ALLOC8_HIDDEN void alloc8_own_definitions(void *targets[]) {
     Dl_info self, found;
     memset(targets, 0, ALLOC8_REBOUND_COUNT * sizeof targets[0]);
     if (dladdr(&alloc8_self_marker, &self) == 0)
@@ -314,11 +317,12 @@ static uintptr_t alloc8_dynamic_pointer(const struct link_map *map, ElfW(Addr) v
 
 static void alloc8_rebind_relocations(const struct link_map *map, struct alloc8_object *object,
                                       const ElfW(Rela) *relocations, size_t bytes, const ElfW(Sym) *symbols,
-                                      const char *strings, void *const targets[]) {
+                                      const char *strings, void *const targets[], int calls_only) {
     for (size_t i = 0; relocations != NULL && i < bytes / sizeof *relocations; i++) {
         const ElfW(Rela) *r = &relocations[i];
         unsigned long type = ELF64_R_TYPE(r->r_info), index = ELF64_R_SYM(r->r_info);
-        if (index == 0 || (type != R_X86_64_JUMP_SLOT && type != R_X86_64_GLOB_DAT && type != R_X86_64_64))
+        int call = type == R_X86_64_JUMP_SLOT, address = type == R_X86_64_GLOB_DAT || type == R_X86_64_64;
+        if (index == 0 || !(call || (address && !calls_only)))
             continue;
         const char *const *name = bsearch(strings + symbols[index].st_name, alloc8_rebound_names, ALLOC8_REBOUND_COUNT,
                                           sizeof alloc8_rebound_names[0], alloc8_compare_name);
@@ -333,7 +337,10 @@ static void alloc8_rebind_relocations(const struct link_map *map, struct alloc8_
     }
 }
 
-static void alloc8_rebind_object(const struct link_map *map, void *const targets[]) {
+/* Points map's references to alloc8_rebound_names[i] at targets[i] (where not NULL). calls_only:
+   its PLT slots only (R_X86_64_JUMP_SLOT), which serve calls and nothing else, so that the names'
+   addresses (GLOB_DAT, R_X86_64_64) keep their values. */
+ALLOC8_HIDDEN void alloc8_rebind_object(const struct link_map *map, void *const targets[], int calls_only) {
     const ElfW(Sym) *symbols = NULL;
     const char *strings = NULL;
     const ElfW(Rela) *rela = NULL, *plt = NULL;
@@ -355,8 +362,9 @@ static void alloc8_rebind_object(const struct link_map *map, void *const targets
         return;
     struct alloc8_object object = {map->l_ld, 0, 0, 0};
     dl_iterate_phdr(alloc8_find_relro, &object);
-    alloc8_rebind_relocations(map, &object, rela, rela_bytes, symbols, strings, targets);
-    alloc8_rebind_relocations(map, &object, plt, plt_bytes, symbols, strings, targets);
+    if (!calls_only)
+        alloc8_rebind_relocations(map, &object, rela, rela_bytes, symbols, strings, targets, 0);
+    alloc8_rebind_relocations(map, &object, plt, plt_bytes, symbols, strings, targets, calls_only);
     if (object.relro_writable)
         mprotect((void *)object.relro_start, object.relro_end - object.relro_start, PROT_READ);
 }
@@ -383,7 +391,7 @@ ALLOC8_HIDDEN void *alloc8_dlopen_deepbind(const char *file, int mode) {
         void *targets[ALLOC8_REBOUND_COUNT];
         alloc8_own_definitions(targets);
         for (; map != NULL; map = map->l_next) /* the new object, then what it brought in */
-            alloc8_rebind_object(map, targets);
+            alloc8_rebind_object(map, targets, 0);
     }
     return handle;
 }

@@ -177,6 +177,16 @@ static inline int alloc8_is_boot(const void *ptr) {
 /* No thread hooks (spec: threads): nothing to do before a call into the allocator. */
 static inline void alloc8_thread_enter(void) {}
 
+#if defined(__x86_64__) && !ALLOC8_STATIC
+/* dropin_dlopen.c: re-pointing an object's references to the glue's names (the objects of
+   an RTLD_DEEPBIND load; the executable's calls with spec.direct_calls) */
+struct link_map;
+#define ALLOC8_REBOUND_COUNT 52
+extern ALLOC8_HIDDEN const char *const alloc8_rebound_names[ALLOC8_REBOUND_COUNT];
+ALLOC8_HIDDEN void alloc8_own_definitions(void *targets[]);
+ALLOC8_HIDDEN void alloc8_rebind_object(const struct link_map *map, void *const targets[], int calls_only);
+#endif
+
 static inline void *alloc8_core_malloc(size_t size) {
     /* No check of the init state: entry.malloc's pointer starts at the glue's own first call (spec:
        library). The checked build keeps it: its checks must not see the bootstrap area's blocks. */

@@ -122,6 +122,16 @@ static inline size_t alloc8_checked_usable_size(void *ptr) {
 /* No thread hooks (spec: threads): nothing to do before a call into the allocator. */
 static inline void alloc8_thread_enter(void) {}
 
+#if defined(__x86_64__) && !ALLOC8_STATIC
+/* libcwrapping_dlopen.c: re-pointing an object's references to the glue's names (the objects of
+   an RTLD_DEEPBIND load; the executable's calls with spec.direct_calls) */
+struct link_map;
+#define ALLOC8_REBOUND_COUNT 52
+extern ALLOC8_HIDDEN const char *const alloc8_rebound_names[ALLOC8_REBOUND_COUNT];
+ALLOC8_HIDDEN void alloc8_own_definitions(void *targets[]);
+ALLOC8_HIDDEN void alloc8_rebind_object(const struct link_map *map, void *const targets[], int calls_only);
+#endif
+
 /* errno = ENOMEM; returns NULL. Out of line, so the allocation fast path needs no stack frame. */
 ALLOC8_HIDDEN void *alloc8_glue_enomem(void);
 

@@ -160,6 +160,16 @@ static inline void alloc8_thread_enter(void) {}
 static inline void alloc8_thread_enter(void) {}
 #endif
 
+#if defined(__x86_64__) && !ALLOC8_STATIC
+/* threadstart_dlopen.c: re-pointing an object's references to the glue's names (the objects of
+   an RTLD_DEEPBIND load; the executable's calls with spec.direct_calls) */
+struct link_map;
+#define ALLOC8_REBOUND_COUNT 52
+extern ALLOC8_HIDDEN const char *const alloc8_rebound_names[ALLOC8_REBOUND_COUNT];
+ALLOC8_HIDDEN void alloc8_own_definitions(void *targets[]);
+ALLOC8_HIDDEN void alloc8_rebind_object(const struct link_map *map, void *const targets[], int calls_only);
+#endif
+
 /* The next definition of `name` after this library in the lookup order (glibc's), looked up once
    with dlsym(RTLD_NEXT) and cached in *slot; NULL in a static executable. */
 ALLOC8_HIDDEN void *alloc8_glue_next(const char *name, void *_Atomic *slot);
