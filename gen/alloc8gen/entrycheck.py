@@ -461,11 +461,9 @@ def check(spec, paths, objdump="objdump", platform="linux"):
         return not defined_here or name in glue
 
     findings = []
-    for role, entry in spec.entries.items():
-        if role == "init":
-            # While entry.init runs, the calls its thread makes into the glue are served from the
-            # bootstrap area (templates/common/bootstrap.c.j2), so init may allocate.
-            continue
+    # Not entry.init: while it runs, the calls its thread makes into the glue are served from the
+    # bootstrap area (templates/common/bootstrap.c.j2). Nor entry.register_error, called at load.
+    for role, entry in spec.checked_calls:
         root = ("G", entry.symbol)
         if not graph.defined(entry.symbol):
             continue  # defined elsewhere (another library, glibc itself): nothing to read

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from . import cdecl, exports
 from .errors import printable
+from .roles import MAY_ALLOCATE
 
 # Argument forms beyond the canonical parameters (docs/spec.md, "entry"): name -> (C type, the
 # canonical parameters it stands for, C expression).
@@ -213,6 +214,12 @@ class Spec:
     heap: Heap = None
     library: str = None  # the shared library whose own functions the entries are (dlopen at the first call)
     direct_calls: bool = False  # linux: the executable's PLT slots of pure forwards go to their targets
+
+    @property
+    def checked_calls(self):
+        """[(role, Entry)] of the entries that must not call back into the glue (all but
+        roles.MAY_ALLOCATE): the run-time and build checks of the allocator's own calls look for them."""
+        return [(r, e) for r, e in self.entries.items() if r not in MAY_ALLOCATE]
 
     def first_call(self, role):
         """spec.library: the pointer to the library's function bound to `role` (malloc or free)

@@ -45,4 +45,12 @@ ROLES = {r.name: r for r in (
     Role("fork_child", "void", (), False),
     # initialise the allocator; called once, lazily; re-entrant calls meanwhile get bootstrap memory
     Role("init", "void", (), False),
+    # register a function the allocator calls with an errno value when something fails (mimalloc's
+    # mi_register_error); called once at load with the glue's, which turns ENOMEM and EOVERFLOW
+    # into errno = ENOMEM
+    Role("register_error", "void", (("alloc8_error_fn *", "handler"), ("void *", "arg")), False),
 )}
+
+# Entries the glue calls outside any allocation (init, lazily; register_error, at load), which may
+# therefore allocate themselves: the checks of an allocator's own calls into the glue skip them.
+MAY_ALLOCATE = ("init", "register_error")

@@ -70,6 +70,8 @@ def _build(ck, root, digest):
         entry_node = ck.require(top, root, "spec", "entry",
                                 "an 'entry:' mapping binding at least malloc, free, usable_size and aligned")
         entries = _entries(ck, entry_node, reserved, exports.yieldable_names(mode), platforms, library)
+        if "register_error" in entries:
+            _register_error_needs(ck, entries, platforms)
         if library:  # the glue's own init: it loads the library (templates/common/bootstrap.c.j2)
             entries["init"] = Entry(ROLES["init"], LIBRARY_RESOLVER, (), top["library"].line)
     else:  # a heap-only spec: no allocator glue
@@ -99,6 +101,19 @@ def _build(ck, root, digest):
         spec = dataclasses.replace(spec, guarantees=dataclasses.replace(guarantees, free_accepts_null=False))
     _file_names(ck, spec, top["name"], top.get("heap"))
     return spec
+
+
+def _register_error_needs(ck, entries, platforms):
+    """entry.register_error is called from a constructor of the Linux glue (templates/linux/malloc.c.j2),
+    before anything else: not before entry.init (nor through spec.library's table: LIBRARY_REFUSED)."""
+    line = entries["register_error"].line
+    others = [p for p in platforms if p != "linux"]
+    if others:
+        ck.fail(line, f"'entry.register_error' is supported on the linux platform only, and 'platforms' lists '{others[0]}'",
+                "'platforms: [linux]', or no 'register_error'")
+    if "init" in entries:
+        ck.fail(line, "'entry.register_error' is called when the glue is loaded, before 'entry.init' runs",
+                "no 'register_error' with 'entry.init'")
 
 
 def _direct_calls(ck, node, mode, platforms):
@@ -170,7 +185,8 @@ LIBRARY_REFUSED = {"init": "the glue's own init loads the library and finds its 
                            "initialises itself",
                    "lock": "a drop-in library registers its own fork handlers (pthread_atfork)",
                    "unlock": "a drop-in library registers its own fork handlers (pthread_atfork)",
-                   "fork_child": "a drop-in library registers its own fork handlers (pthread_atfork)"}
+                   "fork_child": "a drop-in library registers its own fork handlers (pthread_atfork)",
+                   "register_error": "the glue calls it when it is loaded, before the library is searched"}
 
 
 def _library(ck, top, platforms):

@@ -7,7 +7,9 @@
  *   - st_owns and st_thread_init leave errno changed, as an allocator may: the glue's freeing
  *     functions must still leave the caller's errno alone;
  *   - st_memalign (entry.aligned) and st_memalign_large (entry.aligned_large, from_alignment
- *     4096) count their calls, and a violation when given an alignment the other one serves. */
+ *     4096) count their calls, and a violation when given an alignment the other one serves;
+ *   - st_register_error (entry.register_error) keeps the handler the glue gives it and counts the
+ *     registrations; st_report_error calls it, as an allocator reports a failure. */
 #include "demo_allocator.h"
 #include "demo_internal.h"
 
@@ -59,4 +61,25 @@ int st_owns(const void *ptr) {
 void st_thread_init(void) {
     xxthread_init();
     errno = EILSEQ;
+}
+
+static void (*st_error_handler)(int err, void *arg);
+static void *st_error_arg;
+static atomic_int st_error_registrations;
+
+void st_register_error(void (*handler)(int err, void *arg), void *arg) {
+    st_error_handler = handler;
+    st_error_arg = arg;
+    atomic_fetch_add(&st_error_registrations, 1);
+}
+
+/* How many times the glue registered a handler (once, at load). */
+__attribute__((visibility("default"))) int st_error_registered(void) {
+    return atomic_load(&st_error_registrations);
+}
+
+/* Reports err to the registered handler, as the allocator would report a failure. */
+__attribute__((visibility("default"))) void st_report_error(int err) {
+    if (st_error_handler != NULL)
+        st_error_handler(err, st_error_arg);
 }

@@ -58,8 +58,10 @@ def entry_line(role, symbol):
 
 def _spec_texts(platform):
     """Marker specs that between them switch on every template feature for `platform`."""
-    roles = [r for r in ROLES if platform == "linux" or r != "init"]
+    # register_error: linux only, and not with init (validate.py), so only in the spec without init
+    roles = [r for r in ROLES if (platform == "linux" or r != "init") and r != "register_error"]
     entry = "".join(entry_line(r, f"{MARK['entry']}{r}") for r in roles)
+    register_error = entry_line("register_error", f"{MARK['entry']}register_error") if platform == "linux" else ""
     threads = f"threads:\n  init: {MARK['init']}\n  cleanup: {MARK['cleanup']}\n  created_flag: {MARK['flag']}\n"
     head = f"name: {MARK['spec']}\nplatforms: [{platform}]\n"
     fallbacks = ("gc", "allocator") + (("system",) if platform != "windows" else ())
@@ -68,7 +70,7 @@ def _spec_texts(platform):
         boot = "bootstrap_size: 8192\n" if platform == "linux" else ""
         heap = f"heap:\n  name: {MARK['heap']}\n  fallback: {fallback}\n  cxx_header: true\n"
         if fallback == "allocator":
-            entry_heap = entry.replace(f"  init: {MARK['entry']}init\n", "")
+            entry_heap = entry.replace(f"  init: {MARK['entry']}init\n", "") + register_error
             texts.append(head + "entry:\n" + entry_heap + threads + heap)
         elif i == 0:
             texts.append(head + "entry:\n" + entry + boot + threads + heap)

@@ -85,9 +85,10 @@ def collect(platform):
 
 
 def specs(platform, names):
-    """Spec texts using every name once: the entries (no init outside Linux), the thread hooks, the
-    heap and the spec's name; every other spec in prefixed mode, its prefix one of the names."""
-    roles = [r for r in ROLES if r != "init"]
+    """Spec texts using every name once: the entries (not init, nor register_error, which is for
+    Linux alone), the thread hooks, the heap and the spec's name; every other spec in prefixed
+    mode, its prefix one of the names."""
+    roles = [r for r in ROLES if r != "init" and (r != "register_error" or platform == "linux")]
     out, i = [], 0
     while i < len(names):
         chunk = names[i:i + len(roles) + 5]

@@ -7,6 +7,8 @@
  *     and so does the first free of a thread attached lazily, whose init hook changes it.
  *   - an aligned allocation goes to entry.aligned below entry.aligned_large.from_alignment (4096)
  *     and to entry.aligned_large from it, through memalign, aligned_alloc and posix_memalign.
+ *   - entry.register_error got the glue's handler once, at load, and the handler gives
+ *     ENOMEM and EOVERFLOW reports errno = ENOMEM and leaves errno alone for any other report.
  * The checker itself is proved by a deliberate misuse (free_sized with a wrong size). */
 #define _GNU_SOURCE
 #include "demo_stats.h"
@@ -121,5 +123,25 @@ int main(void) {
           "the thread was attached lazily by its first call, a free (inits %d, then %d)\n", thread_inits_before,
           thread_inits);
     CHECK(thread_errno == 12345, "that free left errno alone although the init hook changed it (%d)\n", thread_errno);
+
+    /* entry.register_error */
+    int (*error_registered)(void) = NULL;
+    void (*report_error)(int) = NULL;
+    alloc8_test_lookup("st_error_registered", &error_registered, sizeof error_registered);
+    alloc8_test_lookup("st_report_error", &report_error, sizeof report_error);
+    CHECK(error_registered != NULL && report_error != NULL && error_registered() == 1,
+          "the glue registered its error handler once, by the time main runs (%d)\n",
+          error_registered ? error_registered() : -1);
+    if (report_error != NULL) {
+        static const struct {
+            int reported, before, after;
+        } cases[] = {{ENOMEM, 0, ENOMEM}, {EOVERFLOW, 0, ENOMEM}, {EFAULT, EDOM, EDOM}, {EINVAL, 0, 0}};
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            errno = cases[i].before;
+            report_error(cases[i].reported);
+            CHECK(errno == cases[i].after, "a report of %d turns errno %d into %d (%d)\n", cases[i].reported,
+                  cases[i].before, cases[i].after, errno);
+        }
+    }
     return check_report("free_contract");
 }
