@@ -50,8 +50,8 @@ static void *alloc8_direct_target(const void *own, const void *self_base) {
 
 static const char alloc8_direct_marker; /* an address inside this library */
 
-/* After this library's other constructors (spec.library's functions are found by then, if ever), before
-   the executable's. */
+/* Before the executable's constructors, after this library's prioritized ones. A spec.library
+   function not found yet (its slot still holds the glue's first-call function) is left to the glue. */
 __attribute__((constructor)) static void alloc8_direct_calls(void) {
     void *targets[ALLOC8_REBOUND_COUNT];
     Dl_info self;
