@@ -457,7 +457,8 @@ static void alloc8_allocator_error(int err, void *arg) {
         errno = ENOMEM;
 }
 
-/* Before this library's other constructors, which may allocate: the first priority a program may use. */
+/* At the first priority a program may use: before the program's constructors and this library's
+   others (the thread hooks' load-time one has the same priority: either may run first). */
 __attribute__((constructor(101))) static void alloc8_register_allocator_error(void) {
     alloc8_entry_register_error(alloc8_allocator_error, NULL);
 }
